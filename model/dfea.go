@@ -1,0 +1,50 @@
+package model
+
+import (
+	"math"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// DFEAMatVec writes the DF-EA product (math-spec §8, eq. 20)
+//
+//	F_EA a = a/σ² − (α²/σ⁴) [ (x̂_0ᵀa) x̂_0 − (x_θᵀa) x_θ ]
+//
+// into dst, for the endpoint xHat and the denoiser xTheta. dst must not alias a.
+func DFEAMatVec(dst, a, xHat, xTheta []float64, c Coeffs) {
+	s2 := c.Sigma * c.Sigma
+	k := c.Alpha * c.Alpha / (s2 * s2)
+	ph, pt := dot(xHat, a), dot(xTheta, a)
+	for j := range dst {
+		dst[j] = a[j]/s2 - k*(ph*xHat[j]-pt*xTheta[j])
+	}
+}
+
+// DFEAError returns the Hilbert–Schmidt (Frobenius) error ‖F − F_EA‖_F of the
+// endpoint approximation and its ratio to ‖F‖_F at the posterior p
+// (math-spec §8): F − F_EA = −(α²/σ⁴)(C − x̂x̂ᵀ + x_θx_θᵀ), C the centred
+// posterior covariance. work must be Dim×Dim; it is overwritten with C.
+func DFEAError(p *Posterior, xHat, xTheta []float64, work *mat.SymDense) (hs, rel float64) {
+	d := p.mix.Dim()
+	p.CovTo(work)
+	k := p.FisherScale()
+	inv := 1 / (p.C.Sigma * p.C.Sigma)
+	diff, fro := 0.0, 0.0
+	for i := 0; i < d; i++ {
+		for j := 0; j < d; j++ {
+			c := work.At(i, j)
+			e := c - xHat[i]*xHat[j] + xTheta[i]*xTheta[j]
+			diff += e * e
+			f := -k * c
+			if i == j {
+				f += inv
+			}
+			fro += f * f
+		}
+	}
+	hs = k * math.Sqrt(diff)
+	if fro == 0 {
+		return hs, math.Inf(1)
+	}
+	return hs, hs / math.Sqrt(fro)
+}

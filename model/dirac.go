@@ -1,0 +1,232 @@
+package model
+
+import (
+	"errors"
+	"fmt"
+	"math"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// Dirac is a weighted Dirac mixture q_0 = Σ_i π_i δ(y_i) on R^D
+// (math-spec §2.1, the paper's "Dirac setting"). When the points lie exactly
+// in a known 2-D plane (see Embed), the posterior is computed in plane
+// coordinates: the off-plane part of ‖x − α y_i‖² is the same for every i and
+// cancels in the softmax, so the cost per point does not grow with D.
+type Dirac struct {
+	d, n  int
+	y     []float64 // n×d row-major
+	logPi []float64
+	plane *plane
+}
+
+// plane describes data y_i = E z_i with E (d×2, orthonormal columns).
+type plane struct {
+	e []float64 // d×2 row-major
+	z []float64 // n×2 row-major
+}
+
+// NewDirac returns the Dirac mixture of the n = len(points)/d points stored
+// row-major in points, with weights proportional to weights (uniform when nil).
+// It fails for d < 1, no points, a length that is not a multiple of d,
+// non-finite coordinates, or weights that are negative, non-finite or sum to 0.
+func NewDirac(points []float64, d int, weights []float64) (*Dirac, error) {
+	if d < 1 {
+		return nil, fmt.Errorf("dirac: dimension %d < 1", d)
+	}
+	if len(points) == 0 {
+		return nil, errors.New("dirac: no data points")
+	}
+	if len(points)%d != 0 {
+		return nil, fmt.Errorf("dirac: %d coordinates is not a multiple of dimension %d", len(points), d)
+	}
+	for i, v := range points {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil, fmt.Errorf("dirac: point %d coordinate %d is %g (must be finite)", i/d, i%d, v)
+		}
+	}
+	n := len(points) / d
+	logPi, err := logWeights(weights, n)
+	if err != nil {
+		return nil, fmt.Errorf("dirac: %w", err)
+	}
+	return &Dirac{d: d, n: n, y: append([]float64(nil), points...), logPi: logPi}, nil
+}
+
+// logWeights normalises weights (nil: uniform over n) and returns their logs.
+func logWeights(weights []float64, n int) ([]float64, error) {
+	lp := make([]float64, n)
+	if weights == nil {
+		for i := range lp {
+			lp[i] = -math.Log(float64(n))
+		}
+		return lp, nil
+	}
+	if len(weights) != n {
+		return nil, fmt.Errorf("%d weights for %d components", len(weights), n)
+	}
+	sum := 0.0
+	for i, w := range weights {
+		if !(w >= 0) || math.IsInf(w, 0) {
+			return nil, fmt.Errorf("weight %d is %g (must be finite and ≥ 0)", i, w)
+		}
+		sum += w
+	}
+	if !(sum > 0) || math.IsInf(sum, 0) {
+		return nil, fmt.Errorf("weights sum to %g (must be positive and finite)", sum)
+	}
+	for i, w := range weights {
+		lp[i] = math.Log(w / sum)
+	}
+	return lp, nil
+}
+
+// Dim implements Mixture.
+func (m *Dirac) Dim() int { return m.d }
+
+// Len implements Mixture.
+func (m *Dirac) Len() int { return m.n }
+
+// Point returns data point i (a view; do not modify). It panics if i is out of range.
+func (m *Dirac) Point(i int) []float64 { return m.y[i*m.d : (i+1)*m.d : (i+1)*m.d] }
+
+// Points returns all points, row-major n×d (a view; do not modify).
+func (m *Dirac) Points() []float64 { return m.y }
+
+// LogWeight returns log π_i.
+func (m *Dirac) LogWeight(i int) float64 { return m.logPi[i] }
+
+// InPlane reports whether the points are known to lie in a 2-D plane, in
+// which case the posterior costs O(N) per point whatever D is.
+func (m *Dirac) InPlane() bool { return m.plane != nil }
+
+func (m *Dirac) auxLen() int { return 5 } // plane: z̄ (2), C_z (c00, c01, c11)
+
+// Posterior implements Mixture (math-spec §2.1): log-sum-exp weights,
+// denoiser ȳ = Σ w_i y_i, tr C = Σ w_i ‖y_i − ȳ‖² (centred form) and
+// log q_t(x) = LSE_i ℓ_i − (D/2) log(2πσ²).
+func (m *Dirac) Posterior(p *Posterior, x []float64, c Coeffs) {
+	checkEval(m, p, x, c)
+	p.C = c
+	if m.plane != nil {
+		m.planePosterior(p, x, c)
+		return
+	}
+	logZ, trC := diracKernel(p.W, p.Mean, m.y, m.d, m.logPi, x, c.Alpha, c.Sigma)
+	p.TrCov = trC
+	p.SecondMoment = trC + dot(p.Mean, p.Mean)
+	p.LogDensity = logZ - 0.5*float64(m.d)*math.Log(2*math.Pi*c.Sigma*c.Sigma)
+}
+
+// planePosterior evaluates the posterior in plane coordinates.
+func (m *Dirac) planePosterior(p *Posterior, x []float64, c Coeffs) {
+	e := m.plane.e
+	var xp [2]float64
+	for j := 0; j < m.d; j++ {
+		xp[0] += e[2*j] * x[j]
+		xp[1] += e[2*j+1] * x[j]
+	}
+	r2 := 0.0
+	for j := 0; j < m.d; j++ {
+		r := x[j] - e[2*j]*xp[0] - e[2*j+1]*xp[1]
+		r2 += r * r
+	}
+	zbar := p.aux[0:2]
+	logZ, trC := diracKernel(p.W, zbar, m.plane.z, 2, m.logPi, xp[:], c.Alpha, c.Sigma)
+	p.aux[2], p.aux[3], p.aux[4] = planeCov(p.W, m.plane.z, zbar)
+	for j := 0; j < m.d; j++ {
+		p.Mean[j] = e[2*j]*zbar[0] + e[2*j+1]*zbar[1]
+	}
+	p.TrCov = trC
+	p.SecondMoment = trC + zbar[0]*zbar[0] + zbar[1]*zbar[1]
+	s2 := c.Sigma * c.Sigma
+	p.LogDensity = logZ - r2/(2*s2) - 0.5*float64(m.d)*math.Log(2*math.Pi*s2)
+}
+
+// planeCov returns the centred 2×2 covariance entries c00, c01, c11.
+func planeCov(w, z, zbar []float64) (c00, c01, c11 float64) {
+	for i, wi := range w {
+		if wi == 0 {
+			continue
+		}
+		a, b := z[2*i]-zbar[0], z[2*i+1]-zbar[1]
+		c00 += wi * a * a
+		c01 += wi * a * b
+		c11 += wi * b * b
+	}
+	return c00, c01, c11
+}
+
+func (m *Dirac) covMatVec(p *Posterior, dst, v []float64) {
+	if m.plane != nil {
+		e := m.plane.e
+		var vp [2]float64
+		for j := 0; j < m.d; j++ {
+			vp[0] += e[2*j] * v[j]
+			vp[1] += e[2*j+1] * v[j]
+		}
+		a := p.aux[2]*vp[0] + p.aux[3]*vp[1]
+		b := p.aux[3]*vp[0] + p.aux[4]*vp[1]
+		for j := 0; j < m.d; j++ {
+			dst[j] = e[2*j]*a + e[2*j+1]*b
+		}
+		return
+	}
+	d := m.d
+	clear(dst)
+	mv := dot(p.Mean, v)
+	for i, wi := range p.W {
+		if wi == 0 {
+			continue
+		}
+		yi := m.y[i*d : (i+1)*d]
+		s := wi * (dot(yi, v) - mv)
+		for j := range dst {
+			dst[j] += s * (yi[j] - p.Mean[j])
+		}
+	}
+}
+
+func (m *Dirac) covTo(p *Posterior, dst *mat.SymDense) {
+	d := m.d
+	if m.plane != nil {
+		e := m.plane.e
+		for i := 0; i < d; i++ {
+			for j := i; j < d; j++ {
+				v := e[2*i]*(p.aux[2]*e[2*j]+p.aux[3]*e[2*j+1]) + e[2*i+1]*(p.aux[3]*e[2*j]+p.aux[4]*e[2*j+1])
+				dst.SetSym(i, j, v)
+			}
+		}
+		return
+	}
+	raw := dst.RawSymmetric()
+	for i := 0; i < d; i++ {
+		for j := i; j < d; j++ {
+			raw.Data[i*raw.Stride+j] = 0
+		}
+	}
+	u := p.scratch[:d]
+	for k, wk := range p.W {
+		if wk == 0 {
+			continue
+		}
+		for j := range u {
+			u[j] = m.y[k*d+j] - p.Mean[j]
+		}
+		for i := 0; i < d; i++ {
+			s := wk * u[i]
+			row := raw.Data[i*raw.Stride : i*raw.Stride+d]
+			for j := i; j < d; j++ {
+				row[j] += s * u[j]
+			}
+		}
+	}
+}
+
+func dot(a, b []float64) float64 {
+	s := 0.0
+	for i := range a {
+		s += a[i] * b[i]
+	}
+	return s
+}

@@ -1,0 +1,153 @@
+package model
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"strings"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// Operator is a symmetric linear operator on R^Dim given by its action.
+// MatVec writes A v into dst; dst and v have length Dim and do not alias.
+type Operator interface {
+	Dim() int
+	MatVec(dst, v []float64)
+}
+
+// FisherOp is the diffusion Fisher F at a posterior, as an Operator.
+type FisherOp struct{ P *Posterior }
+
+// Dim implements Operator.
+func (o FisherOp) Dim() int { return o.P.mix.Dim() }
+
+// MatVec implements Operator.
+func (o FisherOp) MatVec(dst, v []float64) { o.P.FisherMatVec(dst, v) }
+
+// CovOp is the posterior covariance C at a posterior, as an Operator: the part
+// of F = I/σ² − (α²/σ⁴) C worth estimating (math-spec §6.3).
+type CovOp struct{ P *Posterior }
+
+// Dim implements Operator.
+func (o CovOp) Dim() int { return o.P.mix.Dim() }
+
+// MatVec implements Operator.
+func (o CovOp) MatVec(dst, v []float64) { o.P.CovMatVec(dst, v) }
+
+// DenseOp wraps a symmetric matrix as an Operator.
+type DenseOp struct{ A *mat.SymDense }
+
+// Dim implements Operator.
+func (o DenseOp) Dim() int { return o.A.SymmetricDim() }
+
+// MatVec implements Operator.
+func (o DenseOp) MatVec(dst, v []float64) {
+	mat.NewVecDense(len(dst), dst).MulVec(o.A, mat.NewVecDense(len(v), v))
+}
+
+// Probe is a distribution of probe vectors z with E[z zᵀ] = I.
+type Probe int
+
+// The probe distributions.
+const (
+	Rademacher Probe = iota // independent ±1 entries
+	Gaussian                // independent N(0, 1) entries
+	Sphere                  // uniform on the sphere of radius √d
+)
+
+var probeNames = []string{"rademacher", "gaussian", "sphere"}
+
+// String returns the probe distribution's name.
+func (p Probe) String() string {
+	if p < 0 || int(p) >= len(probeNames) {
+		return fmt.Sprintf("Probe(%d)", int(p))
+	}
+	return probeNames[p]
+}
+
+// ParseProbe returns the probe distribution with the given name.
+func ParseProbe(name string) (Probe, error) {
+	for i, n := range probeNames {
+		if strings.EqualFold(strings.TrimSpace(name), n) {
+			return Probe(i), nil
+		}
+	}
+	return 0, fmt.Errorf("probe: unknown name %q (allowed: %s)", name, strings.Join(probeNames, ", "))
+}
+
+// Fill writes one probe vector drawn from r into dst.
+func (p Probe) Fill(dst []float64, r *rand.Rand) {
+	switch p {
+	case Rademacher:
+		var bits uint64
+		for i := range dst {
+			if i%64 == 0 {
+				bits = r.Uint64()
+			}
+			dst[i] = float64(int(bits&1)*2 - 1)
+			bits >>= 1
+		}
+	case Gaussian:
+		for i := range dst {
+			dst[i] = r.NormFloat64()
+		}
+	case Sphere:
+		for {
+			n := 0.0
+			for i := range dst {
+				dst[i] = r.NormFloat64()
+				n += dst[i] * dst[i]
+			}
+			if n > 0 {
+				s := math.Sqrt(float64(len(dst)) / n)
+				for i := range dst {
+					dst[i] *= s
+				}
+				return
+			}
+		}
+	default:
+		panic("model: unknown probe distribution")
+	}
+}
+
+// Estimate is the result of a trace estimator.
+type Estimate struct {
+	Value   float64 // the estimate of tr A
+	MatVecs int     // operator applications spent
+	QRs     int     // orthonormalisations (QR factorisations) performed
+	ErrEst  float64 // the estimator's own error estimate (XTrace), else 0
+}
+
+// TraceExact returns tr A = Σ e_iᵀ A e_i with Dim matvecs.
+func TraceExact(op Operator, w *TraceWork) Estimate {
+	d := op.Dim()
+	e, ae := w.vec(0, d), w.vec(1, d)
+	clear(e)
+	s := 0.0
+	for i := 0; i < d; i++ {
+		e[i] = 1
+		op.MatVec(ae, e)
+		s += ae[i]
+		e[i] = 0
+	}
+	return Estimate{Value: s, MatVecs: d}
+}
+
+// Hutchinson returns (1/m) Σ z_jᵀ A z_j over m probes from dist (math-spec §6.3).
+// It panics if m < 1.
+func Hutchinson(op Operator, m int, dist Probe, r *rand.Rand, w *TraceWork) Estimate {
+	if m < 1 {
+		panic("model: Hutchinson needs m ≥ 1")
+	}
+	d := op.Dim()
+	z, az := w.vec(0, d), w.vec(1, d)
+	s := 0.0
+	for j := 0; j < m; j++ {
+		dist.Fill(z, r)
+		op.MatVec(az, z)
+		s += dot(z, az)
+	}
+	return Estimate{Value: s / float64(m), MatVecs: m}
+}

@@ -1,0 +1,176 @@
+package model
+
+import (
+	"fmt"
+	"math"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// Mixture is a data distribution q_0 on R^Dim whose noised marginal
+// q_t = q_0 ∗ N(0, σ²) (scaled by α) is known in closed form: a Dirac mixture
+// (*Dirac) or a Gaussian mixture (*GMM). Mixtures are immutable and safe for
+// concurrent use; the Posterior values they fill are not.
+type Mixture interface {
+	// Dim is the ambient dimension D.
+	Dim() int
+	// Len is the number of mixture components (data points for a Dirac mixture).
+	Len() int
+	// Posterior evaluates the posterior of x_0 given x_t = x at the
+	// coefficients c into p, which must have been made by NewPosterior for
+	// this mixture. It panics if len(x) ≠ Dim, if p belongs to another
+	// mixture, or if σ is not finite and positive.
+	Posterior(p *Posterior, x []float64, c Coeffs)
+
+	covMatVec(p *Posterior, dst, v []float64)
+	covTo(p *Posterior, dst *mat.SymDense)
+	auxLen() int
+}
+
+// Posterior holds the posterior of x_0 given x_t = x for one point x and one
+// time (math-spec §2.1, §2.3). It is a reusable workspace: Mixture.Posterior
+// overwrites it without allocating. Not safe for concurrent use.
+type Posterior struct {
+	C            Coeffs    // coefficients it was evaluated at
+	LogDensity   float64   // log q_t(x)
+	Mean         []float64 // denoiser D(x,t) = E[x_0 | x_t = x], length Dim
+	TrCov        float64   // tr C, C = Cov[x_0 | x_t = x] (centred form)
+	SecondMoment float64   // E[‖x_0‖² | x_t = x], the DF-TM target (§7)
+	W            []float64 // normalised component weights (softmax of the log-weights)
+
+	mix     Mixture
+	aux     []float64 // mixture-specific: plane covariance, or GMM component posteriors
+	scratch []float64
+}
+
+// NewPosterior returns a workspace for m's posterior.
+func NewPosterior(m Mixture) *Posterior {
+	return &Posterior{
+		Mean:    make([]float64, m.Dim()),
+		W:       make([]float64, m.Len()),
+		mix:     m,
+		aux:     make([]float64, m.auxLen()),
+		scratch: make([]float64, 2*m.Dim()+m.Len()),
+	}
+}
+
+// Mixture returns the mixture p belongs to.
+func (p *Posterior) Mixture() Mixture { return p.mix }
+
+// Score writes the score s = ∇ log q_t(x) = (α D − x)/σ² into dst (Tweedie).
+// It panics if the lengths differ from Dim.
+func (p *Posterior) Score(dst, x []float64) {
+	d := p.mix.Dim()
+	if len(dst) != d || len(x) != d {
+		panic("model: Score length mismatch")
+	}
+	inv := 1 / (p.C.Sigma * p.C.Sigma)
+	for j := range dst {
+		dst[j] = (p.C.Alpha*p.Mean[j] - x[j]) * inv
+	}
+}
+
+// Epsilon writes the noise prediction ε = (x − α D)/σ into dst.
+func (p *Posterior) Epsilon(dst, x []float64) {
+	for j := range dst {
+		dst[j] = (x[j] - p.C.Alpha*p.Mean[j]) / p.C.Sigma
+	}
+}
+
+// FisherScale returns α²/σ⁴, the factor of C in F = I/σ² − (α²/σ⁴) C.
+func (p *Posterior) FisherScale() float64 {
+	s2 := p.C.Sigma * p.C.Sigma
+	return p.C.Alpha * p.C.Alpha / (s2 * s2)
+}
+
+// TraceFisher returns tr F = D/σ² − (α²/σ⁴) tr C (math-spec §2.1, Prop. 5).
+func (p *Posterior) TraceFisher() float64 {
+	return FisherTraceFromCov(p.mix.Dim(), p.C, p.TrCov)
+}
+
+// FisherTraceFromCov returns D/σ² − (α²/σ⁴)·trC: the Fisher trace from the
+// trace of the posterior covariance, the identity part added analytically.
+func FisherTraceFromCov(d int, c Coeffs, trC float64) float64 {
+	s2 := c.Sigma * c.Sigma
+	return float64(d)/s2 - c.Alpha*c.Alpha/(s2*s2)*trC
+}
+
+// CovMatVec writes C v into dst in O(N·D) (O(D) for data in a known plane)
+// without forming C. dst and v must have length Dim and must not alias.
+func (p *Posterior) CovMatVec(dst, v []float64) {
+	d := p.mix.Dim()
+	if len(dst) != d || len(v) != d {
+		panic("model: CovMatVec length mismatch")
+	}
+	p.mix.covMatVec(p, dst, v)
+}
+
+// FisherMatVec writes F v = v/σ² − (α²/σ⁴) C v into dst without forming F.
+// dst and v must have length Dim and must not alias.
+func (p *Posterior) FisherMatVec(dst, v []float64) {
+	p.CovMatVec(dst, v)
+	inv, sc := 1/(p.C.Sigma*p.C.Sigma), p.FisherScale()
+	for j := range dst {
+		dst[j] = v[j]*inv - sc*dst[j]
+	}
+}
+
+// CovTo writes the posterior covariance C into dst, which must be Dim×Dim.
+func (p *Posterior) CovTo(dst *mat.SymDense) {
+	if dst.SymmetricDim() != p.mix.Dim() {
+		panic("model: CovTo dimension mismatch")
+	}
+	p.mix.covTo(p, dst)
+}
+
+// FisherTo writes the diffusion Fisher F = I/σ² − (α²/σ⁴) C into dst (Dim×Dim).
+func (p *Posterior) FisherTo(dst *mat.SymDense) {
+	p.CovTo(dst)
+	d := p.mix.Dim()
+	inv, sc := 1/(p.C.Sigma*p.C.Sigma), p.FisherScale()
+	for i := 0; i < d; i++ {
+		for j := i; j < d; j++ {
+			v := -sc * dst.At(i, j)
+			if i == j {
+				v += inv
+			}
+			dst.SetSym(i, j, v)
+		}
+	}
+}
+
+// checkEval panics on programmer misuse of Mixture.Posterior.
+func checkEval(m Mixture, p *Posterior, x []float64, c Coeffs) {
+	if p.mix != m {
+		panic("model: Posterior workspace belongs to another mixture")
+	}
+	if len(x) != m.Dim() {
+		panic(fmt.Sprintf("model: point has length %d, mixture dimension is %d", len(x), m.Dim()))
+	}
+	if !(c.Sigma > 0) || math.IsInf(c.Sigma, 0) || math.IsNaN(c.Alpha) || math.IsInf(c.Alpha, 0) {
+		panic(fmt.Sprintf("model: posterior needs finite α and σ > 0, got α=%g σ=%g", c.Alpha, c.Sigma))
+	}
+}
+
+// PosteriorBatchTo evaluates the posterior at the B points xs (B×Dim,
+// row-major) and writes the denoiser (B×Dim), tr C (B) and log q_t (B) into the
+// destinations that are non-nil. work is a workspace made by NewPosterior(m).
+func PosteriorBatchTo(mean, trCov, logDensity []float64, m Mixture, xs []float64, c Coeffs, work *Posterior) {
+	d := m.Dim()
+	b := len(xs) / d
+	if len(xs) != b*d || (mean != nil && len(mean) != len(xs)) || (trCov != nil && len(trCov) != b) || (logDensity != nil && len(logDensity) != b) {
+		panic("model: PosteriorBatchTo length mismatch")
+	}
+	for i := 0; i < b; i++ {
+		m.Posterior(work, xs[i*d:(i+1)*d], c)
+		if mean != nil {
+			copy(mean[i*d:(i+1)*d], work.Mean)
+		}
+		if trCov != nil {
+			trCov[i] = work.TrCov
+		}
+		if logDensity != nil {
+			logDensity[i] = work.LogDensity
+		}
+	}
+}

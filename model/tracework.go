@@ -1,0 +1,71 @@
+package model
+
+// TraceWork holds the scratch vectors of the trace estimators so that repeated
+// estimates do not allocate. The zero value is ready to use; it grows on
+// demand. Not safe for concurrent use.
+type TraceWork struct {
+	vecs [4][]float64
+	mat  []float64
+}
+
+// vec returns scratch vector i of length n.
+func (w *TraceWork) vec(i, n int) []float64 {
+	if cap(w.vecs[i]) < n {
+		w.vecs[i] = make([]float64, n)
+	}
+	return w.vecs[i][:n]
+}
+
+// matrix returns a scratch slice of length n.
+func (w *TraceWork) matrix(n int) []float64 {
+	if cap(w.mat) < n {
+		w.mat = make([]float64, n)
+	}
+	return w.mat[:n]
+}
+
+// orthonormalize orthonormalises the k columns of length d stored one after
+// another in cols (column c at cols[c*d:(c+1)*d]) by modified Gram–Schmidt
+// applied twice, dropping columns that are numerically dependent on the
+// earlier ones (norm below 1e-12 of their original norm, or zero). The kept
+// columns are moved to the front; it returns their number (the rank).
+func orthonormalize(cols []float64, d, k int) int {
+	r := 0
+	for c := 0; c < k; c++ {
+		v := cols[c*d : (c+1)*d]
+		n0 := norm(v)
+		if n0 == 0 {
+			continue
+		}
+		for pass := 0; pass < 2; pass++ {
+			for q := 0; q < r; q++ {
+				u := cols[q*d : (q+1)*d]
+				s := dot(u, v)
+				for i := range v {
+					v[i] -= s * u[i]
+				}
+			}
+		}
+		n := norm(v)
+		if n <= 1e-12*n0 {
+			continue
+		}
+		dst := cols[r*d : (r+1)*d]
+		for i := range v {
+			dst[i] = v[i] / n
+		}
+		r++
+	}
+	return r
+}
+
+func norm(v []float64) float64 {
+	s := 0.0
+	for _, x := range v {
+		s += x * x
+	}
+	if s == 0 {
+		return 0
+	}
+	return sqrt(s)
+}
