@@ -158,7 +158,7 @@ func (s EDM) Grid(steps int, tEnd float64) ([]float64, error) {
 	if err != nil {
 		return nil, err
 	}
-	const rho = 7
+	const rho = 7.0
 	a, b := math.Pow(s.SigmaMax, 1/rho), math.Pow(tEnd, 1/rho)
 	for i := range g {
 		g[i] = math.Pow(a+float64(i)/float64(steps)*(b-a), rho)

@@ -1,0 +1,40 @@
+package model
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+)
+
+// BenchmarkPosteriorTrace measures the batched posterior + tr F at B = 4096
+// particles, N = 2048 checkerboard points; report ns/(particle·point) =
+// ns/op / (B·N). D=64 runs both with the data in a known plane and without
+// (ambient noise 1e-3, the straightforward O(N·D) loop).
+func BenchmarkPosteriorTrace(b *testing.B) {
+	const B, N = 4096, 2048
+	base, _ := NewDataset("checkerboard", N, 1)
+	for _, cfg := range []struct {
+		name  string
+		d     int
+		noise float64
+	}{{"D=2", 2, 0}, {"D=64/plane", 64, 0}, {"D=64/generic", 64, 1e-3}} {
+		em, _ := NewEmbedding(cfg.d, 1)
+		m, _ := em.Apply(base, cfg.noise, 2)
+		r := rand.New(rand.NewPCG(1, 1))
+		xs := make([]float64, B*cfg.d)
+		for i := range xs {
+			xs[i] = 2 * r.NormFloat64()
+		}
+		s, _ := ScheduleByName("vp")
+		c, _ := s.At(0.3)
+		tr := make([]float64, B)
+		work := NewPosterior(m)
+		b.Run(fmt.Sprintf("%s/B=%d/N=%d", cfg.name, B, N), func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				PosteriorBatchTo(nil, tr, nil, m, xs, c, work)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/(B*N), "ns/particle·point")
+		})
+	}
+}
