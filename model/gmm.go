@@ -220,8 +220,7 @@ func (g *GMM) covMatVec(p *Posterior, dst, v []float64) {
 
 func (g *GMM) covTo(p *Posterior, dst *mat.SymDense) {
 	d := g.d
-	col := make([]float64, d)
-	e := make([]float64, d)
+	col, e := p.scratch[d:2*d], p.scratch[2*d:3*d]
 	for j := 0; j < d; j++ {
 		clear(e)
 		e[j] = 1

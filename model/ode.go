@@ -156,13 +156,16 @@ func (o *ODE) jacobianTimes(dst, phi []float64) {
 
 // StepTangent advances x and the fundamental matrix Φ (D×D row-major,
 // dΦ/dt = J(x_t, t) Φ, math-spec §9.2) together with RK4 from t to s,
-// writing the results into dstX and dstPhi (which may alias x and phi).
-func (o *ODE) StepTangent(dstX, dstPhi, x, phi []float64, t, s float64) error {
+// writing the results into dstX and dstPhi (which may alias x and phi). It
+// returns the change of log q along the path with the exact trace, as Step.
+func (o *ODE) StepTangent(dstX, dstPhi, x, phi []float64, t, s float64) (float64, error) {
 	d := o.d
 	if len(phi) != d*d || len(dstPhi) != d*d {
 		panic("model: StepTangent length mismatch")
 	}
 	h := s - t
+	var l [4]float64
+	var err error
 	stageT := [4]float64{t, t + h/2, t + h/2, t + h}
 	stageH := [4]float64{0, h / 2, h / 2, h}
 	for i := 0; i < 4; i++ {
@@ -172,8 +175,8 @@ func (o *ODE) StepTangent(dstX, dstPhi, x, phi []float64, t, s float64) error {
 			axpy(o.phis, phi, stageH[i], o.kphi[i-1])
 			xi, pi = o.xs, o.phis
 		}
-		if _, err := o.eval(o.k[i], xi, stageT[i], func(*Posterior) float64 { return 0 }); err != nil {
-			return err
+		if l[i], err = o.eval(o.k[i], xi, stageT[i], nil); err != nil {
+			return 0, err
 		}
 		o.jacobianTimes(o.kphi[i], pi)
 	}
@@ -183,5 +186,5 @@ func (o *ODE) StepTangent(dstX, dstPhi, x, phi []float64, t, s float64) error {
 	for j := range dstPhi {
 		dstPhi[j] = phi[j] + h/6*(o.kphi[0][j]+2*o.kphi[1][j]+2*o.kphi[2][j]+o.kphi[3][j])
 	}
-	return nil
+	return -h / 6 * (l[0] + 2*l[1] + 2*l[2] + l[3]), nil
 }

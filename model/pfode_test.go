@@ -119,7 +119,7 @@ func TestTangentMatchesFlowMapFD(t *testing.T) {
 		for i := 0; i < n; i++ {
 			t1, t2 := 1-float64(i)/n*0.9, 1-float64(i+1)/n*0.9
 			if phi != nil {
-				if err := ode.StepTangent(x, phi, x, phi, t1, t2); err != nil {
+				if _, err := ode.StepTangent(x, phi, x, phi, t1, t2); err != nil {
 					t.Fatal(err)
 				}
 			} else if _, err := ode.Step(x, x, t1, t2, RK4, nil); err != nil {

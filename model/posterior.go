@@ -38,20 +38,31 @@ type Posterior struct {
 	SecondMoment float64   // E[‖x_0‖² | x_t = x], the DF-TM target (§7)
 	W            []float64 // normalised component weights (softmax of the log-weights)
 
-	mix     Mixture
-	aux     []float64 // mixture-specific: plane covariance, or GMM component posteriors
-	scratch []float64
+	mix      Mixture
+	aux      []float64 // mixture-specific: plane covariance, or GMM component posteriors
+	scratch  []float64
+	dense    *mat.SymDense // cached C for small D (nil: not cached)
+	denseVal bool          // dense holds C for the current evaluation
 }
+
+// denseCacheDim is the largest D for which CovMatVec forms C once per
+// evaluation (O(N·D²)) and then multiplies in O(D²): cheaper than O(N·D) per
+// matvec as soon as an evaluation needs more than D matvecs.
+const denseCacheDim = 16
 
 // NewPosterior returns a workspace for m's posterior.
 func NewPosterior(m Mixture) *Posterior {
-	return &Posterior{
+	p := &Posterior{
 		Mean:    make([]float64, m.Dim()),
 		W:       make([]float64, m.Len()),
 		mix:     m,
 		aux:     make([]float64, m.auxLen()),
-		scratch: make([]float64, 2*m.Dim()+m.Len()),
+		scratch: make([]float64, 3*m.Dim()+m.Len()),
 	}
+	if d, ok := m.(*Dirac); m.Dim() <= denseCacheDim && !(ok && d.plane != nil) {
+		p.dense = mat.NewSymDense(m.Dim(), nil)
+	}
+	return p
 }
 
 // Mixture returns the mixture p belongs to.
@@ -102,7 +113,26 @@ func (p *Posterior) CovMatVec(dst, v []float64) {
 	if len(dst) != d || len(v) != d {
 		panic("model: CovMatVec length mismatch")
 	}
-	p.mix.covMatVec(p, dst, v)
+	if p.dense == nil {
+		p.mix.covMatVec(p, dst, v)
+		return
+	}
+	if !p.denseVal {
+		p.mix.covTo(p, p.dense)
+		p.denseVal = true
+	}
+	raw := p.dense.RawSymmetric()
+	for i := 0; i < d; i++ {
+		s := 0.0
+		for j := 0; j < d; j++ {
+			if j >= i {
+				s += raw.Data[i*raw.Stride+j] * v[j]
+			} else {
+				s += raw.Data[j*raw.Stride+i] * v[j]
+			}
+		}
+		dst[i] = s
+	}
 }
 
 // FisherMatVec writes F v = v/σ² − (α²/σ⁴) C v into dst without forming F.
@@ -144,6 +174,7 @@ func checkEval(m Mixture, p *Posterior, x []float64, c Coeffs) {
 	if p.mix != m {
 		panic("model: Posterior workspace belongs to another mixture")
 	}
+	p.denseVal = false
 	if len(x) != m.Dim() {
 		panic(fmt.Sprintf("model: point has length %d, mixture dimension is %d", len(x), m.Dim()))
 	}

@@ -1,0 +1,76 @@
+package sim
+
+import (
+	"context"
+	"fmt"
+	"sync"
+)
+
+// cpu is the CPU backend: W persistent workers, each owning a contiguous
+// range of particles and its own workspaces. Steps do not allocate.
+type cpu struct {
+	workers []*worker
+	jobs    []chan job
+	done    chan error
+	wg      sync.WaitGroup
+}
+
+type job struct {
+	ctx    context.Context
+	i      int
+	finish bool
+}
+
+func newCPU(bt *Batch, w int) *cpu {
+	w = max(1, min(w, bt.B))
+	c := &cpu{done: make(chan error, w)}
+	for k := 0; k < w; k++ {
+		lo, hi := k*bt.B/w, (k+1)*bt.B/w
+		wk := newWorker(bt, lo, hi)
+		ch := make(chan job)
+		c.workers = append(c.workers, wk)
+		c.jobs = append(c.jobs, ch)
+		c.wg.Add(1)
+		go func() {
+			defer c.wg.Done()
+			for j := range ch {
+				c.done <- wk.run(j)
+			}
+		}()
+	}
+	return c
+}
+
+// Name implements Backend.
+func (c *cpu) Name() string { return fmt.Sprintf("cpu (%d cores)", len(c.workers)) }
+
+func (c *cpu) dispatch(j job) error {
+	for _, ch := range c.jobs {
+		ch <- j
+	}
+	var first error
+	for range c.jobs {
+		if err := <-c.done; err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+// Step implements Backend.
+func (c *cpu) Step(ctx context.Context, _ *Batch, i int) error {
+	return c.dispatch(job{ctx: ctx, i: i})
+}
+
+// Finish implements Backend.
+func (c *cpu) Finish(ctx context.Context, _ *Batch, i int) error {
+	return c.dispatch(job{ctx: ctx, i: i, finish: true})
+}
+
+// Close implements Backend: it stops the workers and waits for them.
+func (c *cpu) Close() {
+	for _, ch := range c.jobs {
+		close(ch)
+	}
+	c.wg.Wait()
+}

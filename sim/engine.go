@@ -1,0 +1,159 @@
+package sim
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// PublishInterval is the shortest time between two published frames.
+const PublishInterval = 16 * time.Millisecond
+
+// Engine runs one scenario at a time in the background and publishes
+// Frames; Latest returns the newest. All methods are safe for concurrent use.
+type Engine struct {
+	mu     sync.Mutex
+	cancel context.CancelFunc
+	done   chan struct{}
+	latest atomic.Pointer[Frame]
+	paused atomic.Bool
+	tokens atomic.Int64  // single steps granted while paused
+	wake   chan struct{} // nudges a paused run
+}
+
+// NewEngine returns an idle engine.
+func NewEngine() *Engine { return &Engine{wake: make(chan struct{}, 1)} }
+
+// Restart validates p and, if it is valid, cancels the run in flight (it
+// stops within one step), waits for it, and starts p in the background. An
+// invalid p returns an error naming the parameter and leaves the current run
+// untouched. The run ends when ctx is cancelled or Stop is called.
+func (e *Engine) Restart(ctx context.Context, p Params) error {
+	sc, err := buildScenario(p)
+	if err != nil {
+		return err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.stopLocked()
+	rctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	e.cancel, e.done = cancel, done
+	obs := &engineObserver{e: e, sc: sc, pos: make([]float64, 2*p.Particles)}
+	e.latest.Store(&Frame{Params: p, Total: len(sc.grid), T: sc.grid[0], Positions: projectStart(sc), Data: sc.data2d})
+	go func() {
+		defer close(done)
+		res, err := execute(rctx, sc, obs)
+		obs.final(res, err)
+	}()
+	return nil
+}
+
+// projectStart returns the start states in the plane.
+func projectStart(sc *scenario) []float64 {
+	bt := &Batch{B: sc.p.Particles, D: sc.p.Dim, X: sc.start}
+	out := make([]float64, 2*bt.B)
+	project(out, bt, sc.embed)
+	return out
+}
+
+// Stop cancels the run in flight and waits for it to end.
+func (e *Engine) Stop() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.stopLocked()
+}
+
+func (e *Engine) stopLocked() {
+	if e.cancel != nil {
+		e.cancel()
+		<-e.done
+		e.cancel, e.done = nil, nil
+	}
+}
+
+// Latest returns the newest frame, or nil before the first Restart.
+func (e *Engine) Latest() *Frame { return e.latest.Load() }
+
+// SetPaused pauses or resumes the run (a paused run waits before its next step).
+func (e *Engine) SetPaused(on bool) {
+	e.paused.Store(on)
+	e.nudge()
+}
+
+// Paused reports whether the engine is paused.
+func (e *Engine) Paused() bool { return e.paused.Load() }
+
+// StepOnce lets a paused run make one more step.
+func (e *Engine) StepOnce() {
+	e.tokens.Add(1)
+	e.nudge()
+}
+
+func (e *Engine) nudge() {
+	select {
+	case e.wake <- struct{}{}:
+	default:
+	}
+}
+
+// engineObserver publishes frames of one run.
+type engineObserver struct {
+	e    *Engine
+	sc   *scenario
+	pos  []float64
+	last time.Time
+	t0   time.Time
+}
+
+func (o *engineObserver) wait(ctx context.Context) error {
+	if o.t0.IsZero() {
+		o.t0 = time.Now()
+	}
+	for o.e.paused.Load() {
+		if o.e.tokens.Load() > 0 {
+			o.e.tokens.Add(-1)
+			return ctx.Err()
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-o.e.wake:
+		}
+	}
+	return ctx.Err()
+}
+
+func (o *engineObserver) row(bt *Batch, rows []Row, backend, note string) {
+	now := time.Now()
+	if now.Sub(o.last) < PublishInterval && len(rows) < len(o.sc.grid) && !o.e.paused.Load() {
+		return
+	}
+	o.last = now
+	pos := make([]float64, 2*bt.B)
+	project(pos, bt, o.sc.embed)
+	mv, qr := costs(rows)
+	t := bt.Grid[min(len(rows), len(bt.Grid)-1)]
+	o.e.latest.Store(&Frame{Params: o.sc.p, Backend: backend, Note: note, Rows: rows[:len(rows):len(rows)], Total: len(o.sc.grid),
+		T: t, Positions: pos, Data: o.sc.data2d, MatVecs: mv, QRs: qr, Elapsed: now.Sub(o.t0)})
+}
+
+// final publishes the last frame of a run: complete, or with its error.
+func (o *engineObserver) final(res *Result, err error) {
+	prev := o.e.latest.Load()
+	f := *prev
+	f.Done = true
+	if err != nil {
+		if err == context.Canceled {
+			return // superseded or stopped: the next run publishes its own frames
+		}
+		f.Err = err.Error()
+	} else {
+		f.Rows = res.Rows
+		f.Backend = res.Backend
+		f.Note = res.Note
+		f.Elapsed = res.Elapsed
+	}
+	o.e.latest.Store(&f)
+}

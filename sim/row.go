@@ -1,0 +1,97 @@
+package sim
+
+import (
+	"encoding/json"
+	"math"
+)
+
+// Row holds the measurements of one grid time, summarised over particles.
+// Rows are immutable once published.
+type Row struct {
+	Step  int     // row index: 0 is t = T, Steps is t_end
+	T     float64 // diffusion time
+	Sigma float64 // σ_t
+
+	TraceF       Summary // exact tr F_t(x_t)
+	LogQ         Summary // closed-form log q_t(x_t) (nats)
+	LogLikRelErr Summary // |accumulated log-likelihood − closed form| / |closed form|, exact trace
+	AsymFull     Summary // ‖Φ − Φᵀ‖_F / ‖Φ‖_F of Φ(t) = ∂x_t/∂x_T
+	AsymOffDiag  Summary // the OT script's off-diagonal index of Φ(t)
+	MinEigSym    Summary // smallest eigenvalue of (Φ + Φᵀ)/2 (every row for D ≤ 16, else the last)
+	DFEA         Summary // ‖F − F_EA‖_F / ‖F‖_F with x̂_0 the trajectory's endpoint (filled at the end)
+	Est          []EstRow
+}
+
+// EstRow holds one estimator's measurements at one row.
+type EstRow struct {
+	Name         string
+	Estimate     Summary // mean of the R draws (tr F scale, also for target cov)
+	RelErr       Summary // root-mean-square relative error of the R draws against exact tr F
+	Variance     Summary // sample variance of the R draws (needs R ≥ 2)
+	LogLikRelErr Summary // log-likelihood accumulated with the estimator's first draw, relative error
+	MatVecs      int64   // matvecs spent at this row, all particles and draws
+	QRs          int64   // QR factorisations (sketch refreshes) at this row
+}
+
+// MarshalJSON writes a row as one object with the estimator names as keys.
+func (r Row) MarshalJSON() ([]byte, error) {
+	m := map[string]any{
+		"step": r.Step, "t": r.T, "sigma": jnum(r.Sigma),
+		"trace_exact": r.TraceF, "logq": r.LogQ, "loglik_relerr": r.LogLikRelErr,
+		"asym_full": r.AsymFull, "asym_offdiag": r.AsymOffDiag, "min_eig_sym": r.MinEigSym, "dfea_relerr": r.DFEA,
+	}
+	for _, e := range r.Est {
+		m[e.Name] = map[string]any{"estimate": e.Estimate, "rel_err": e.RelErr, "variance": e.Variance,
+			"loglik_relerr": e.LogLikRelErr, "matvecs": e.MatVecs, "qrs": e.QRs}
+	}
+	return json.Marshal(m)
+}
+
+// reducer builds Rows from a batch without allocating per particle.
+type reducer struct {
+	scratch []float64
+	llErr   []float64 // B×(E+1)
+}
+
+func newReducer(bt *Batch) *reducer {
+	return &reducer{scratch: make([]float64, bt.B), llErr: make([]float64, bt.B*(bt.E+1))}
+}
+
+// row summarises the batch's per-particle measurements at row i.
+func (rd *reducer) row(bt *Batch, i int) Row {
+	b, e := bt.B, bt.E
+	s := func(v []float64, off, stride int) Summary { return summarize(v, off, stride, b, rd.scratch) }
+	for k := 0; k < b; k++ {
+		rd.llErr[k*(e+1)] = relErr(bt.LogLik[k], bt.LogQ[k])
+		for j := 0; j < e; j++ {
+			rd.llErr[k*(e+1)+1+j] = relErr(bt.EstLL[k*e+j], bt.LogQ[k])
+		}
+	}
+	c := bt.Coeffs[i]
+	r := Row{Step: i, T: c.T, Sigma: c.Sigma, TraceF: s(bt.TrF, 0, 1), LogQ: s(bt.LogQ, 0, 1),
+		LogLikRelErr: s(rd.llErr, 0, e+1), AsymFull: s(bt.AsymFull, 0, 1), AsymOffDiag: s(bt.AsymOff, 0, 1),
+		MinEigSym: s(bt.MinEig, 0, 1), DFEA: nanSummary()}
+	r.Est = make([]EstRow, e)
+	for j, name := range bt.Params.Estimators {
+		er := EstRow{Name: name, Estimate: s(bt.Est, j, e), RelErr: s(bt.EstRelErr, j, e), Variance: s(bt.EstVar, j, e),
+			LogLikRelErr: s(rd.llErr, 1+j, e+1)}
+		for k := 0; k < b; k++ {
+			er.MatVecs += bt.MatVecs[k*e+j]
+			er.QRs += bt.QRs[k*e+j]
+		}
+		r.Est[j] = er
+	}
+	return r
+}
+
+func relErr(a, b float64) float64 {
+	if math.IsNaN(b) || b == 0 {
+		return math.NaN()
+	}
+	return math.Abs(a-b) / math.Abs(b)
+}
+
+// nanSummary is the summary of no values.
+func nanSummary() Summary {
+	return Summary{Mean: math.NaN(), Median: math.NaN(), Q10: math.NaN(), Q90: math.NaN()}
+}

@@ -1,0 +1,26 @@
+package sim
+
+import "context"
+
+// headless is the observer of Run: never pauses, forwards every row.
+type headless struct{ onRow func(Row) }
+
+func (h headless) wait(ctx context.Context) error { return ctx.Err() }
+
+func (h headless) row(_ *Batch, rows []Row, _, _ string) {
+	if h.onRow != nil {
+		h.onRow(rows[len(rows)-1])
+	}
+}
+
+// Run validates p, runs the scenario to the end on the calling goroutine (the
+// backend may use more) and returns every row and particle. onRow, if not
+// nil, sees each row as soon as it is made (the DF-EA summaries are filled
+// only in the Result). It returns ctx's error if cancelled.
+func Run(ctx context.Context, p Params, onRow func(Row)) (*Result, error) {
+	sc, err := buildScenario(p)
+	if err != nil {
+		return nil, err
+	}
+	return execute(ctx, sc, headless{onRow})
+}

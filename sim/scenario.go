@@ -1,0 +1,153 @@
+package sim
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"strings"
+
+	"fisherscope/model"
+)
+
+// scenario is everything derived from Params before the first step.
+type scenario struct {
+	p      Params
+	sched  model.Schedule
+	grid   []float64      // steps+1 decreasing times
+	coeffs []model.Coeffs // at every grid time
+	mix    model.Mixture
+	embed  *model.Embedding
+	data2d []float64 // data projected to the plane, N×2 (for display)
+	start  []float64 // B×D initial states
+}
+
+// buildScenario validates p and derives the scenario. Files named by
+// data=file: and start=file: are read here, so their errors come back at once.
+func buildScenario(p Params) (*scenario, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	sc := &scenario{p: p}
+	var err error
+	if sc.sched, err = p.schedule(); err != nil {
+		return nil, err
+	}
+	if sc.grid, err = sc.sched.Grid(p.Steps, p.tEnd(sc.sched)); err != nil {
+		return nil, fmt.Errorf("steps/t_end: %w", err)
+	}
+	sc.coeffs = make([]model.Coeffs, len(sc.grid))
+	for i, t := range sc.grid {
+		if sc.coeffs[i], err = sc.sched.At(t); err != nil {
+			return nil, fmt.Errorf("grid: %w", err)
+		}
+	}
+	if err := sc.buildData(); err != nil {
+		return nil, err
+	}
+	if err := sc.buildStart(); err != nil {
+		return nil, err
+	}
+	return sc, nil
+}
+
+func (sc *scenario) buildData() error {
+	p := sc.p
+	var base model.Mixture
+	if path, ok := strings.CutPrefix(p.Data, "file:"); ok {
+		fh, err := os.Open(path)
+		if err != nil {
+			return fmt.Errorf("data: %w", err)
+		}
+		defer fh.Close()
+		d, err := model.DiracFromCSV(fh)
+		if err != nil {
+			return fmt.Errorf("data: %s: %w", path, err)
+		}
+		base = d
+	} else {
+		var err error
+		if base, err = model.NewDataset(p.Data, p.N, p.Seed); err != nil {
+			return fmt.Errorf("data: %w", err)
+		}
+	}
+	var err error
+	if sc.embed, err = model.NewEmbedding(p.Dim, p.Seed); err != nil {
+		return err
+	}
+	if sc.mix, err = sc.embed.Apply(base, p.AmbientNoise, p.Seed); err != nil {
+		return err
+	}
+	sc.data2d = displayPoints(base)
+	return nil
+}
+
+// displayPoints returns the 2-D points to draw for a data set: the Dirac
+// points, or the component means of a Gaussian mixture.
+func displayPoints(m model.Mixture) []float64 {
+	switch m := m.(type) {
+	case *model.Dirac:
+		return append([]float64(nil), m.Points()...)
+	case *model.GMM:
+		out := make([]float64, 0, 2*m.Len())
+		for c := 0; c < m.Len(); c++ {
+			out = append(out, m.Mean(c)...)
+		}
+		return out
+	}
+	return nil
+}
+
+func (sc *scenario) buildStart() error {
+	p := sc.p
+	d := p.Dim
+	sc.start = make([]float64, p.Particles*d)
+	if path, ok := strings.CutPrefix(p.Start, "file:"); ok {
+		return sc.readStart(path)
+	}
+	scale := sc.coeffs[0].Sigma
+	if strings.HasPrefix(sc.sched.Name(), "sd-") {
+		scale = 1 // the OT script draws x_T ~ N(0, I) for every option
+	}
+	for i := 0; i < p.Particles; i++ {
+		r := rand.New(rand.NewPCG(p.Seed, startStream+uint64(i)))
+		for j := 0; j < d; j++ {
+			sc.start[i*d+j] = scale * r.NormFloat64()
+		}
+	}
+	return nil
+}
+
+// readStart reads initial states; the file's points are used in order and
+// cycled if there are fewer than particles.
+func (sc *scenario) readStart(path string) error {
+	fh, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("start: %w", err)
+	}
+	defer fh.Close()
+	pts, d, err := model.ParsePoints(fh, MaxParticles)
+	if err != nil {
+		return fmt.Errorf("start: %s: %w", path, err)
+	}
+	if d != sc.p.Dim {
+		return fmt.Errorf("start: %s: points have %d coordinates, dim is %d", path, d, sc.p.Dim)
+	}
+	n := len(pts) / d
+	for i := 0; i < sc.p.Particles; i++ {
+		copy(sc.start[i*d:(i+1)*d], pts[(i%n)*d:(i%n+1)*d])
+	}
+	for _, v := range sc.start {
+		if math.Abs(v) > 1e150 {
+			return fmt.Errorf("start: %s: coordinate %g too large", path, v)
+		}
+	}
+	return nil
+}
+
+// Random streams: each particle has its own, so results do not depend on
+// how particles are split across cores.
+const (
+	startStream = 1 << 40
+	probeStream = 2 << 40
+)

@@ -1,0 +1,236 @@
+package sim
+
+import (
+	"fmt"
+	"math"
+
+	"fisherscope/model"
+)
+
+// worker advances the particles [lo, hi) of a batch with private workspaces.
+type worker struct {
+	bt        *Batch
+	lo, hi    int
+	post      *model.Posterior
+	ode       *model.ODE
+	tw        model.TraceWork
+	col, out  []float64
+	v         []float64
+	draws     []float64 // R draws of one estimator
+	first     []float64 // E: the first draw of each estimator (for the likelihood)
+	probe     model.Probe
+	fullEigen bool
+}
+
+func newWorker(bt *Batch, lo, hi int) *worker {
+	pr, _ := model.ParseProbe(bt.Params.Probe) // validated
+	return &worker{bt: bt, lo: lo, hi: hi, post: model.NewPosterior(bt.Mix), ode: model.NewODE(bt.Mix, bt.Sched),
+		col: make([]float64, bt.D), out: make([]float64, bt.D), v: make([]float64, bt.D),
+		draws: make([]float64, bt.Params.Repeats), first: make([]float64, bt.E), probe: pr, fullEigen: bt.D <= 16}
+}
+
+func (w *worker) run(j job) error {
+	for k := w.lo; k < w.hi; k++ {
+		if (k-w.lo)%64 == 0 {
+			if err := j.ctx.Err(); err != nil {
+				return err
+			}
+		}
+		if err := w.particle(k, j.i, j.finish); err != nil {
+			return fmt.Errorf("particle %d, step %d: %w", k, j.i, err)
+		}
+	}
+	return nil
+}
+
+// particle measures particle k at row i and, unless finish, steps it to row i+1.
+func (w *worker) particle(k, i int, finish bool) error {
+	bt := w.bt
+	d := bt.D
+	x := bt.X[k*d : (k+1)*d]
+	c := bt.Coeffs[i]
+	w.measurePhi(k, finish)
+	if c.Sigma <= 0 {
+		return nil // σ = 0 (sd-ve, sd-edm at t = 0): the Fisher is undefined there
+	}
+	bt.Mix.Posterior(w.post, x, c)
+	trF := w.post.TraceFisher()
+	bt.LogQ[k], bt.TrF[k] = w.post.LogDensity, trF
+	if i == 0 {
+		bt.LogLik[k] = w.post.LogDensity
+		for e := 0; e < bt.E; e++ {
+			bt.EstLL[k*bt.E+e] = w.post.LogDensity
+		}
+	}
+	w.estimate(k, i, trF)
+	// The likelihood of DDIM and Euler runs uses the trapezoid rule over the
+	// grid: row i adds the second half of step i−1 and the first half of step i.
+	trapezoid := bt.Params.Solver == "ddim" || bt.Params.Solver == "euler"
+	integrand := model.LikelihoodIntegrand(c, d, trF)
+	var hPrev, hNext float64
+	if i > 0 {
+		hPrev = c.T - bt.Coeffs[i-1].T
+	}
+	if !finish {
+		hNext = bt.Coeffs[i+1].T - c.T
+	}
+	if trapezoid {
+		half := -(hPrev + hNext) / 2
+		bt.LogLik[k] += half * integrand
+		for e := 0; e < bt.E; e++ {
+			bt.EstLL[k*bt.E+e] += half * (integrand + 0.5*c.G2*(w.first[e]-trF))
+		}
+	}
+	if finish {
+		return nil
+	}
+	to := bt.Coeffs[i+1]
+	w.updatePhi(k, hNext, to)
+	dl, err := w.advance(k, x, hNext, to)
+	if err != nil {
+		return err
+	}
+	if !trapezoid {
+		bt.LogLik[k] += dl
+		for e := 0; e < bt.E; e++ {
+			bt.EstLL[k*bt.E+e] += dl - hNext*0.5*c.G2*(w.first[e]-trF)
+		}
+	}
+	return nil
+}
+
+// measurePhi records the asymmetry of particle k's Φ at the current row.
+func (w *worker) measurePhi(k int, finish bool) {
+	bt := w.bt
+	if bt.Phi == nil {
+		return
+	}
+	d := bt.D
+	phi := bt.Phi[k*d*d : (k+1)*d*d]
+	bt.AsymFull[k] = model.AsymmetryFull(phi, d)
+	bt.AsymOff[k] = model.AsymmetryOffDiag(phi, d)
+	if w.fullEigen || finish {
+		bt.MinEig[k] = model.MinEigSym(phi, d)
+	}
+}
+
+// updatePhi advances particle k's Φ by one step (rk4 mode is done in advance).
+func (w *worker) updatePhi(k int, h float64, to model.Coeffs) {
+	bt := w.bt
+	if bt.Phi == nil {
+		return
+	}
+	d := bt.D
+	phi := bt.Phi[k*d*d : (k+1)*d*d]
+	switch bt.Params.Jacobian {
+	case "ddim":
+		model.PhiDDIMUpdate(phi, w.post, to, w.col, w.out)
+	case "euler":
+		model.PhiEulerUpdate(phi, w.post, h, w.col, w.out)
+	case "script":
+		model.PhiScriptUpdate(phi, w.post, h, w.col, w.out)
+	}
+}
+
+// advance moves x one step and returns the change of the log-likelihood
+// (for heun and rk4, integrated with the solver's own stages; ddim and euler
+// return 0: their likelihood is accumulated by the trapezoid rule).
+func (w *worker) advance(k int, x []float64, h float64, to model.Coeffs) (float64, error) {
+	bt := w.bt
+	c := w.post.C
+	switch bt.Params.Solver {
+	case "ddim":
+		model.DDIMStep(x, x, w.post, to)
+		return 0, nil
+	case "euler":
+		model.Velocity(w.v, x, w.post)
+		for j := range x {
+			x[j] += h * w.v[j]
+		}
+		return 0, nil
+	case "heun":
+		return w.ode.Step(x, x, c.T, to.T, model.Heun, nil)
+	case "rk4":
+		if bt.Params.Jacobian == "rk4" {
+			d := bt.D
+			phi := bt.Phi[k*d*d : (k+1)*d*d]
+			return w.ode.StepTangent(x, phi, x, phi, c.T, to.T)
+		}
+		return w.ode.Step(x, x, c.T, to.T, model.RK4, nil)
+	}
+	return 0, fmt.Errorf("solver: unknown value %q", bt.Params.Solver)
+}
+
+// estimate runs every estimator R times on particle k's posterior.
+func (w *worker) estimate(k, i int, trF float64) {
+	bt := w.bt
+	p := bt.Params
+	for e, name := range p.Estimators {
+		var mv, qr int64
+		for r := range w.draws {
+			est, err := w.draw(name, k, e, r, i)
+			if err != nil {
+				est.Value = math.NaN()
+			}
+			if p.Target == "cov" {
+				est.Value = model.FisherTraceFromCov(bt.D, w.post.C, est.Value)
+			}
+			w.draws[r] = est.Value
+			mv += int64(est.MatVecs)
+			qr += int64(est.QRs)
+		}
+		w.first[e] = w.draws[0]
+		idx := k*bt.E + e
+		bt.Est[idx], bt.EstVar[idx], bt.EstRelErr[idx] = drawStats(w.draws, trF)
+		bt.MatVecs[idx], bt.QRs[idx] = mv, qr
+	}
+}
+
+// drawStats returns the mean, the sample variance (NaN for one draw) and the
+// root-mean-square relative error of the draws against exact.
+func drawStats(draws []float64, exact float64) (mean, variance, rms float64) {
+	n := float64(len(draws))
+	for _, v := range draws {
+		mean += v
+		rms += (v - exact) * (v - exact)
+	}
+	mean /= n
+	rms = math.Sqrt(rms/n) / math.Abs(exact)
+	if len(draws) < 2 {
+		return mean, math.NaN(), rms
+	}
+	for _, v := range draws {
+		variance += (v - mean) * (v - mean)
+	}
+	return mean, variance / (n - 1), rms
+}
+
+// draw makes one estimate of tr F (or tr C for target cov) for particle k.
+func (w *worker) draw(name string, k, e, r, i int) (model.Estimate, error) {
+	p := w.bt.Params
+	var op model.Operator = model.FisherOp{P: w.post}
+	if p.Target == "cov" {
+		op = model.CovOp{P: w.post}
+	}
+	rng := w.bt.rngs[k]
+	switch name {
+	case "hutchinson":
+		return model.Hutchinson(op, p.Probes, w.probe, rng, &w.tw), nil
+	case "hutch++":
+		sk := &w.bt.skets[k][e*p.Repeats+r]
+		kk := p.sketchSize()
+		var mv, qr int
+		if i%p.Refresh == 0 {
+			mv, qr = sk.Refresh(op, kk, w.probe, rng, &w.tw), 1
+		}
+		est := model.HutchPPWithSketch(op, sk, p.Probes-2*kk, w.probe, rng, &w.tw)
+		est.MatVecs += mv
+		est.QRs += qr
+		return est, nil
+	case "na-hutch++":
+		return model.NAHutchPP(op, p.Probes, w.probe, rng)
+	case "xtrace":
+		return model.XTrace(op, p.Probes, true, model.Sphere, rng)
+	}
+	return model.Estimate{}, fmt.Errorf("estimators: unknown estimator %q", name)
+}
