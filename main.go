@@ -4,7 +4,10 @@
 //
 // Usage:
 //
+//	fisherscope run [--preset NAME|FILE] [--set key=value]... [--format table|csv|json] [--out FILE]
+//	fisherscope presets [--show NAME]
 //	fisherscope eval --schedule S --data D --t T --x x1,x2[,...]
+//	fisherscope bench [--preset NAME|FILE] [--set key=value]...
 //	fisherscope version
 //
 // See README.md for every command and flag.
@@ -39,11 +42,14 @@ func main() {
 const usage = `fisherscope — the diffusion Fisher, its trace estimators and the PF-ODE's OT test
 
 Usage:
-  fisherscope eval --schedule S --data D --t T --x x1,x2[,...]   posterior, score, Fisher at one point
-  fisherscope version                                            print the version
-  fisherscope help                                               this text
+  fisherscope run [--preset NAME|FILE] [--set key=value]... [--format table|csv|json] [--out FILE]
+  fisherscope presets [--show NAME]
+  fisherscope eval --schedule S --data D --t T --x x1,x2[,...]
+  fisherscope bench [--preset NAME|FILE] [--set key=value]...
+  fisherscope version
+  fisherscope help
 
-Run "fisherscope eval --help" for the flags of eval.
+Run "fisherscope COMMAND --help" for a command's flags; README.md documents every parameter key.
 `
 
 // run executes the command line args, writing results to stdout and
@@ -56,6 +62,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	switch args[0] {
 	case "eval":
 		return runEval(ctx, args[1:], stdout, stderr)
+	case "run":
+		return runRun(ctx, args[1:], stdout, stderr)
+	case "presets":
+		return runPresets(ctx, args[1:], stdout, stderr)
+	case "bench":
+		return runBench(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "fisherscope", version)
 		return nil
@@ -63,5 +75,5 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprint(stdout, usage)
 		return nil
 	}
-	return fmt.Errorf("unknown command %q (allowed: eval, version, help)", args[0])
+	return fmt.Errorf("unknown command %q (allowed: run, presets, eval, bench, version, help)", args[0])
 }

@@ -114,7 +114,7 @@ func choiceKey(name string, choices []string, doc string, f func(*Params) *strin
 func keys() []key {
 	return []key{
 		choiceKey("schedule", model.ScheduleNames(), "noise schedule", func(p *Params) *string { return &p.Schedule }),
-		floatKey("sigma_max", 0, 1e4, "σ_max of ve and edm; 0 keeps the default (50 and 80)", func(p *Params) *float64 { return &p.SigmaMax }),
+		floatKey("sigma_max", 0, 1e4, "σ_max of ve and edm; 0 keeps the default (50 and 80); ignored by other schedules", func(p *Params) *float64 { return &p.SigmaMax }),
 		{name: "data", allowed: strings.Join(model.DatasetNames(), ", ") + ", file:PATH", doc: "data set (file: a CSV of 2-D points)",
 			set: setData, get: func(p *Params) string { return p.Data }},
 		intKey("n", 1, model.MaxPoints, "points drawn for sampled data sets", func(p *Params) *int { return &p.N }),

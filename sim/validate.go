@@ -85,9 +85,9 @@ func (p *Params) schedule() (model.Schedule, error) {
 				return nil, fmt.Errorf("sigma_max: %w", err)
 			}
 			return s, nil
-		default:
-			return nil, fmt.Errorf("sigma_max: only ve and edm take sigma_max, schedule is %s (use 0)", p.Schedule)
 		}
+		// Other schedules have no σ_max: the key is ignored (so that a sweep over
+		// schedules can share it).
 	}
 	s, err := model.ScheduleByName(p.Schedule)
 	if err != nil {

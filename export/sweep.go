@@ -1,0 +1,94 @@
+package export
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"strings"
+	"text/tabwriter"
+
+	"fisherscope/sim"
+)
+
+// EstimatorAverages reduces one estimator over the rows of a run.
+type EstimatorAverages struct {
+	RelErr, Variance, MatVecsPerEstimate float64
+	QRs                                  int64
+}
+
+// Averages returns the mean over rows of the particle-mean relative error and
+// variance, and the matvecs spent per estimate (per particle, draw and row).
+func Averages(res *sim.Result, e int) EstimatorAverages {
+	var a EstimatorAverages
+	var nE, nV, rows int
+	var mv int64
+	for _, r := range res.Rows {
+		er := r.Est[e]
+		if !math.IsNaN(er.RelErr.Mean) {
+			a.RelErr += er.RelErr.Mean
+			nE++
+		}
+		if !math.IsNaN(er.Variance.Mean) {
+			a.Variance += er.Variance.Mean
+			nV++
+		}
+		if er.RelErr.N > 0 {
+			rows++
+		}
+		mv += er.MatVecs
+		a.QRs += er.QRs
+	}
+	a.RelErr /= float64(nE)
+	a.Variance /= float64(nV)
+	a.MatVecsPerEstimate = float64(mv) / float64(max(1, rows*res.Params.Particles*res.Params.Repeats))
+	return a
+}
+
+// SweepRun is one labelled run of a sweep.
+type SweepRun struct {
+	Values map[string]string
+	Result *sim.Result
+}
+
+// WriteSweepTable writes one line per run: the swept values, the final OT
+// numbers (when Φ is integrated), each estimator's averages and the final
+// log-likelihood error.
+func WriteSweepTable(w io.Writer, keys []string, runs []SweepRun) error {
+	if len(runs) == 0 {
+		return nil
+	}
+	p := runs[0].Result.Params
+	jac := p.Jacobian != "off"
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	head := append([]string(nil), keys...)
+	if jac {
+		head = append(head, "asym offdiag %", "± se", "asym full %", "sym PD %")
+	}
+	for _, e := range p.Estimators {
+		head = append(head, e+" err", e+" var", e+" matvecs", e+" QRs")
+	}
+	head = append(head, "loglik err", "time s")
+	fmt.Fprintln(tw, strings.Join(head, "\t")+"\t")
+	for _, r := range runs {
+		cols := make([]string, 0, len(head))
+		for _, k := range keys {
+			cols = append(cols, r.Values[k])
+		}
+		if jac {
+			s := FinalOT(r.Result)
+			cols = append(cols, pct(s.OffDiag), pct(s.OffDiagSE), pct(s.Full), pct(s.PDFraction))
+		}
+		for e := range r.Result.Params.Estimators {
+			a := Averages(r.Result, e)
+			cols = append(cols, g(a.RelErr), g(a.Variance), fmt.Sprintf("%.2f", a.MatVecsPerEstimate), fmt.Sprint(a.QRs))
+		}
+		last := r.Result.Rows[len(r.Result.Rows)-1]
+		cols = append(cols, g(last.LogLikRelErr.Mean), fmt.Sprintf("%.2f", r.Result.Elapsed.Seconds()))
+		fmt.Fprintln(tw, strings.Join(cols, "\t")+"\t")
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintln(w, "err: mean over steps of the RMS relative error of tr F; var: mean over steps of the variance over draws; matvecs: per estimate; QRs: total sketch factorisations")
+	return nil
+}
