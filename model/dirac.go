@@ -18,6 +18,7 @@ type Dirac struct {
 	y     []float64 // n×d row-major
 	logPi []float64
 	plane *plane
+	soa   *soa2 // 2-D (or plane) coordinates for the vectorised kernel
 }
 
 // plane describes data y_i = E z_i with E (d×2, orthonormal columns).
@@ -50,7 +51,11 @@ func NewDirac(points []float64, d int, weights []float64) (*Dirac, error) {
 	if err != nil {
 		return nil, fmt.Errorf("dirac: %w", err)
 	}
-	return &Dirac{d: d, n: n, y: append([]float64(nil), points...), logPi: logPi}, nil
+	m := &Dirac{d: d, n: n, y: append([]float64(nil), points...), logPi: logPi}
+	if d == 2 {
+		m.soa = newSOA2(m.y, logPi)
+	}
+	return m, nil
 }
 
 // logWeights normalises weights (nil: uniform over n) and returns their logs.
@@ -112,7 +117,12 @@ func (m *Dirac) Posterior(p *Posterior, x []float64, c Coeffs) {
 		m.planePosterior(p, x, c)
 		return
 	}
-	logZ, trC := diracKernel(p.W, p.Mean, m.y, m.d, m.logPi, x, c.Alpha, c.Sigma)
+	var logZ, trC float64
+	if m.soa != nil && haveAVX2 {
+		logZ, trC = m.soa.kernel(p.W, p.Mean, x[0], x[1], c.Alpha, c.Sigma)
+	} else {
+		logZ, trC = diracKernel(p.W, p.Mean, m.y, m.d, m.logPi, x, c.Alpha, c.Sigma)
+	}
 	p.TrCov = trC
 	p.SecondMoment = trC + dot(p.Mean, p.Mean)
 	p.LogDensity = logZ - 0.5*float64(m.d)*math.Log(2*math.Pi*c.Sigma*c.Sigma)
@@ -132,8 +142,13 @@ func (m *Dirac) planePosterior(p *Posterior, x []float64, c Coeffs) {
 		r2 += r * r
 	}
 	zbar := p.aux[0:2]
-	logZ, trC := diracKernel(p.W, zbar, m.plane.z, 2, m.logPi, xp[:], c.Alpha, c.Sigma)
-	p.aux[2], p.aux[3], p.aux[4] = planeCov(p.W, m.plane.z, zbar)
+	var logZ, trC float64
+	if m.soa != nil && haveAVX2 {
+		logZ, trC = m.soa.kernel(p.W, zbar, xp[0], xp[1], c.Alpha, c.Sigma)
+	} else {
+		logZ, trC = diracKernel(p.W, zbar, m.plane.z, 2, m.logPi, xp[:], c.Alpha, c.Sigma)
+	}
+	p.auxVal = false // the 2×2 covariance is computed on first use
 	for j := 0; j < m.d; j++ {
 		p.Mean[j] = e[2*j]*zbar[0] + e[2*j+1]*zbar[1]
 	}
@@ -157,8 +172,17 @@ func planeCov(w, z, zbar []float64) (c00, c01, c11 float64) {
 	return c00, c01, c11
 }
 
+// planeCovariance fills p.aux[2:5] with the centred 2×2 covariance once per evaluation.
+func (m *Dirac) planeCovariance(p *Posterior) {
+	if !p.auxVal {
+		p.aux[2], p.aux[3], p.aux[4] = planeCov(p.W, m.plane.z, p.aux[0:2])
+		p.auxVal = true
+	}
+}
+
 func (m *Dirac) covMatVec(p *Posterior, dst, v []float64) {
 	if m.plane != nil {
+		m.planeCovariance(p)
 		e := m.plane.e
 		var vp [2]float64
 		for j := 0; j < m.d; j++ {
@@ -190,6 +214,7 @@ func (m *Dirac) covMatVec(p *Posterior, dst, v []float64) {
 func (m *Dirac) covTo(p *Posterior, dst *mat.SymDense) {
 	d := m.d
 	if m.plane != nil {
+		m.planeCovariance(p)
 		e := m.plane.e
 		for i := 0; i < d; i++ {
 			for j := i; j < d; j++ {

@@ -43,6 +43,7 @@ type Posterior struct {
 	scratch  []float64
 	dense    *mat.SymDense // cached C for small D (nil: not cached)
 	denseVal bool          // dense holds C for the current evaluation
+	auxVal   bool          // mixture-specific lazily computed part of aux is valid
 }
 
 // denseCacheDim is the largest D for which CovMatVec forms C once per

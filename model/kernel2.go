@@ -1,0 +1,69 @@
+package model
+
+import "math"
+
+// soa2 holds 2-D coordinates (the data, or their plane coordinates) as two
+// contiguous arrays for the vectorised kernel; it exists only when every
+// point has the same weight.
+type soa2 struct {
+	y0, y1 []float64
+	logPi  float64
+}
+
+// newSOA2 returns the structure-of-arrays copy of the n×2 points z, or nil
+// when the weights differ (the vectorised kernel assumes equal weights).
+func newSOA2(z, logPi []float64) *soa2 {
+	for _, l := range logPi {
+		if l != logPi[0] {
+			return nil
+		}
+	}
+	n := len(logPi)
+	s := &soa2{y0: make([]float64, n), y1: make([]float64, n), logPi: logPi[0]}
+	for i := 0; i < n; i++ {
+		s.y0[i], s.y1[i] = z[2*i], z[2*i+1]
+	}
+	return s
+}
+
+// kernel computes what diracKernel2 does, with the AVX2 routines on the
+// largest multiple of 4 points and scalar code on the rest. It must only be
+// called when haveAVX2 is true.
+func (s *soa2) kernel(w, mean []float64, x0, x1, alpha, sigma float64) (logZ, trC float64) {
+	n := len(w)
+	n4 := n &^ 3
+	negInv := -1 / (2 * sigma * sigma)
+	y0, y1 := s.y0[:n], s.y1[:n]
+	maxL := math.Inf(-1)
+	if n4 > 0 {
+		maxL = distMax2AVX2(&w[0], &y0[0], &y1[0], n4, x0, x1, alpha, negInv)
+	}
+	for i := n4; i < n; i++ {
+		r0, r1 := x0-alpha*y0[i], x1-alpha*y1[i]
+		w[i] = (r0*r0 + r1*r1) * negInv
+		maxL = math.Max(maxL, w[i])
+	}
+	var s0, s1, s2 float64
+	if n4 > 0 {
+		s0, s1, s2 = expSum2AVX2(&w[0], &y0[0], &y1[0], n4, maxL)
+	}
+	for i := n4; i < n; i++ {
+		e := math.Exp(math.Max(w[i]-maxL, -700))
+		w[i] = e
+		s0 += e
+		s1 += e * y0[i]
+		s2 += e * y1[i]
+	}
+	inv := 1 / s0
+	m0, m1 := s1*inv, s2*inv
+	mean[0], mean[1] = m0, m1
+	if n4 > 0 {
+		trC = ctrace2AVX2(&w[0], &y0[0], &y1[0], n4, m0, m1, inv)
+	}
+	for i := n4; i < n; i++ {
+		w[i] *= inv
+		a, b := y0[i]-m0, y1[i]-m1
+		trC += w[i] * (a*a + b*b)
+	}
+	return maxL + math.Log(s0) + s.logPi, trC
+}

@@ -1,0 +1,13 @@
+//go:build !amd64
+
+package model
+
+const haveAVX2 = false
+
+func distMax2AVX2(l, y0, y1 *float64, n int, x0, x1, alpha, negInv float64) float64 {
+	panic("unreachable")
+}
+
+func expSum2AVX2(w, y0, y1 *float64, n int, m float64) (s0, s1, s2 float64) { panic("unreachable") }
+
+func ctrace2AVX2(w, y0, y1 *float64, n int, mx, my, scale float64) float64 { panic("unreachable") }
