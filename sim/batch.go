@@ -26,6 +26,8 @@ type Batch struct {
 
 	// Per-particle measurements at the current row.
 	LogQ, TrF, AsymFull, AsymOff, MinEig []float64 // B
+	LogLikRow                            []float64 // B: LogLik integrated up to this row's time
+	EstLLRow                             []float64 // B×E: EstLL integrated up to this row's time
 	Est, EstRelErr, EstVar               []float64 // B×E
 	MatVecs, QRs                         []int64   // B×E spent this row
 
@@ -41,7 +43,7 @@ func newBatch(sc *scenario) *Batch {
 	bt := &Batch{B: b, D: d, E: e, Mix: sc.mix, Sched: sc.sched, Grid: sc.grid, Coeffs: sc.coeffs, Params: p,
 		X: append([]float64(nil), sc.start...), LogLik: make([]float64, b), EstLL: make([]float64, b*e),
 		LogQ: make([]float64, b), TrF: make([]float64, b), AsymFull: make([]float64, b), AsymOff: make([]float64, b),
-		MinEig: make([]float64, b), Est: make([]float64, b*e), EstRelErr: make([]float64, b*e), EstVar: make([]float64, b*e),
+		MinEig: make([]float64, b), LogLikRow: make([]float64, b), EstLLRow: make([]float64, b*e), Est: make([]float64, b*e), EstRelErr: make([]float64, b*e), EstVar: make([]float64, b*e),
 		MatVecs: make([]int64, b*e), QRs: make([]int64, b*e), rngs: make([]*rand.Rand, b)}
 	if p.Jacobian != "off" {
 		bt.Phi = make([]float64, b*d*d)
@@ -84,7 +86,7 @@ func (bt *Batch) recordTrajectory(i int) {
 
 // clearRow marks every per-particle measurement as missing.
 func (bt *Batch) clearRow() {
-	for _, s := range [][]float64{bt.LogQ, bt.TrF, bt.AsymFull, bt.AsymOff, bt.MinEig, bt.Est, bt.EstRelErr, bt.EstVar} {
+	for _, s := range [][]float64{bt.LogQ, bt.TrF, bt.AsymFull, bt.AsymOff, bt.MinEig, bt.LogLikRow, bt.EstLLRow, bt.Est, bt.EstRelErr, bt.EstVar} {
 		for i := range s {
 			s[i] = math.NaN()
 		}

@@ -62,9 +62,9 @@ func (rd *reducer) row(bt *Batch, i int) Row {
 	b, e := bt.B, bt.E
 	s := func(v []float64, off, stride int) Summary { return summarize(v, off, stride, b, rd.scratch) }
 	for k := 0; k < b; k++ {
-		rd.llErr[k*(e+1)] = relErr(bt.LogLik[k], bt.LogQ[k])
+		rd.llErr[k*(e+1)] = relErr(bt.LogLikRow[k], bt.LogQ[k])
 		for j := 0; j < e; j++ {
-			rd.llErr[k*(e+1)+1+j] = relErr(bt.EstLL[k*e+j], bt.LogQ[k])
+			rd.llErr[k*(e+1)+1+j] = relErr(bt.EstLLRow[k*e+j], bt.LogQ[k])
 		}
 	}
 	c := bt.Coeffs[i]

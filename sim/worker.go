@@ -74,11 +74,18 @@ func (w *worker) particle(k, i int, finish bool) error {
 	if !finish {
 		hNext = bt.Coeffs[i+1].T - c.T
 	}
-	if trapezoid {
-		half := -(hPrev + hNext) / 2
-		bt.LogLik[k] += half * integrand
+	if trapezoid { // complete step i−1 with its second half
+		bt.LogLik[k] += -hPrev / 2 * integrand
 		for e := 0; e < bt.E; e++ {
-			bt.EstLL[k*bt.E+e] += half * (integrand + 0.5*c.G2*(w.first[e]-trF))
+			bt.EstLL[k*bt.E+e] += -hPrev / 2 * (integrand + 0.5*c.G2*(w.first[e]-trF))
+		}
+	}
+	bt.LogLikRow[k] = bt.LogLik[k] // integrated up to t_i
+	copy(bt.EstLLRow[k*bt.E:(k+1)*bt.E], bt.EstLL[k*bt.E:(k+1)*bt.E])
+	if trapezoid { // first half of step i
+		bt.LogLik[k] += -hNext / 2 * integrand
+		for e := 0; e < bt.E; e++ {
+			bt.EstLL[k*bt.E+e] += -hNext / 2 * (integrand + 0.5*c.G2*(w.first[e]-trF))
 		}
 	}
 	if finish {
