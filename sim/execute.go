@@ -50,6 +50,7 @@ func execute(ctx context.Context, sc *scenario, obs observer) (*Result, error) {
 	defer be.Close()
 	rd := newReducer(bt)
 	rows := make([]Row, 0, len(sc.grid))
+	name := be.Name()
 	start := time.Now()
 	last := len(sc.grid) - 1
 	for i := 0; i <= last; i++ {
@@ -67,13 +68,13 @@ func execute(ctx context.Context, sc *scenario, obs observer) (*Result, error) {
 			return nil, err
 		}
 		rows = append(rows, rd.row(bt, i))
-		obs.row(bt, rows, be.Name(), note)
+		obs.row(bt, rows, name, note)
 	}
 	rows = slices.Clone(rows) // published frames share the old rows: never modify them
 	if err := fillDFEA(ctx, bt, rows, rd.scratch); err != nil {
 		return nil, err
 	}
-	return &Result{Params: sc.p, Backend: be.Name(), Note: note, Rows: rows, Particles: particles(bt, sc.start),
+	return &Result{Params: sc.p, Backend: name, Note: note, Rows: rows, Particles: particles(bt, sc.start),
 		Data: sc.data2d, Elapsed: time.Since(start)}, nil
 }
 
