@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -126,7 +128,7 @@ func Parse(name string, data []byte) (*Preset, error) {
 		return nil, fmt.Errorf("preset %s: line %d: unknown key %q (allowed top level: description, [params], [sweep])", name, lineOf(data, und[0][len(und[0])-1]), k)
 	}
 	p := &Preset{Name: name, Description: strings.TrimSpace(f.Description), Params: sim.Defaults()}
-	for _, k := range sortedKeys(f.Params) {
+	for _, k := range slices.Sorted(maps.Keys(f.Params)) {
 		v, err := text(f.Params[k])
 		if err == nil {
 			err = p.Params.Set(k, v)
@@ -146,7 +148,7 @@ func Parse(name string, data []byte) (*Preset, error) {
 
 // decodeSweep reads the [sweep] table in file order.
 func (p *Preset) decodeSweep(data []byte, sw map[string]any) error {
-	keys := sortedKeys(sw)
+	keys := slices.Sorted(maps.Keys(sw))
 	sort.SliceStable(keys, func(i, j int) bool { return lineOf(data, keys[i]) < lineOf(data, keys[j]) })
 	for _, k := range keys {
 		list, ok := sw[k].([]any)
@@ -246,13 +248,4 @@ func lineOf(data []byte, key string) int {
 		}
 	}
 	return 0
-}
-
-func sortedKeys(m map[string]any) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

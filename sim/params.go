@@ -3,7 +3,6 @@ package sim
 import (
 	"fmt"
 	"math"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -281,14 +280,4 @@ func (p *Params) Map() map[string]string {
 		m[k.name] = k.get(p)
 	}
 	return m
-}
-
-// SortedKeys returns the keys of m sorted.
-func SortedKeys(m map[string]string) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
