@@ -4,6 +4,7 @@
 //
 // Usage:
 //
+//	fisherscope [tui] [--preset NAME|FILE] [--set key=value]... [--fps N]
 //	fisherscope run [--preset NAME|FILE] [--set key=value]... [--format table|csv|json] [--out FILE]
 //	fisherscope presets [--show NAME]
 //	fisherscope eval --schedule S --data D --t T --x x1,x2[,...]
@@ -42,6 +43,7 @@ func main() {
 const usage = `fisherscope — the diffusion Fisher, its trace estimators and the PF-ODE's OT test
 
 Usage:
+  fisherscope [tui] [--preset NAME|FILE] [--set key=value]... [--fps N]   the live explorer (default)
   fisherscope run [--preset NAME|FILE] [--set key=value]... [--format table|csv|json] [--out FILE]
   fisherscope presets [--show NAME]
   fisherscope eval --schedule S --data D --t T --x x1,x2[,...]
@@ -55,11 +57,12 @@ Run "fisherscope COMMAND --help" for a command's flags; README.md documents ever
 // run executes the command line args, writing results to stdout and
 // diagnostics to stderr. It is main without the process: testable.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 {
-		fmt.Fprint(stdout, usage)
-		return nil
+	if len(args) == 0 || (len(args[0]) > 0 && args[0][0] == '-' && args[0] != "-h" && args[0] != "--help" && args[0] != "-help" && args[0] != "--version" && args[0] != "-version") {
+		return runTUI(ctx, args, stdout, stderr)
 	}
 	switch args[0] {
+	case "tui":
+		return runTUI(ctx, args[1:], stdout, stderr)
 	case "eval":
 		return runEval(ctx, args[1:], stdout, stderr)
 	case "run":
@@ -75,5 +78,5 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprint(stdout, usage)
 		return nil
 	}
-	return fmt.Errorf("unknown command %q (allowed: run, presets, eval, bench, version, help)", args[0])
+	return fmt.Errorf("unknown command %q (allowed: tui, run, presets, eval, bench, version, help)", args[0])
 }

@@ -19,8 +19,16 @@ type Engine struct {
 	latest atomic.Pointer[Frame]
 	paused atomic.Bool
 	tokens atomic.Int64  // single steps granted while paused
+	pace   atomic.Int64  // minimum duration of a step in ns (0: as fast as possible)
 	wake   chan struct{} // nudges a paused run
 }
+
+// SetPace makes every step last at least d (0: as fast as possible), so that
+// a live display can follow a fast run.
+func (e *Engine) SetPace(d time.Duration) { e.pace.Store(int64(max(d, 0))) }
+
+// Pace returns the minimum step duration.
+func (e *Engine) Pace() time.Duration { return time.Duration(e.pace.Load()) }
 
 // NewEngine returns an idle engine.
 func NewEngine() *Engine { return &Engine{wake: make(chan struct{}, 1)} }
@@ -41,7 +49,7 @@ func (e *Engine) Restart(ctx context.Context, p Params) error {
 	done := make(chan struct{})
 	e.cancel, e.done = cancel, done
 	obs := &engineObserver{e: e, sc: sc, pos: make([]float64, 2*p.Particles)}
-	e.latest.Store(&Frame{Params: p, Total: len(sc.grid), T: sc.grid[0], Positions: projectStart(sc), Data: sc.data2d})
+	e.latest.Store(&Frame{Params: p, Total: len(sc.grid), Grid: sc.grid, T: sc.grid[0], Positions: projectStart(sc), Data: sc.data2d})
 	go func() {
 		defer close(done)
 		res, err := execute(rctx, sc, obs)
@@ -105,6 +113,7 @@ type engineObserver struct {
 	pos  []float64
 	last time.Time
 	t0   time.Time
+	prev time.Time // start of the previous step (pacing)
 }
 
 func (o *engineObserver) wait(ctx context.Context) error {
@@ -122,6 +131,18 @@ func (o *engineObserver) wait(ctx context.Context) error {
 		case <-o.e.wake:
 		}
 	}
+	if d := time.Duration(o.e.pace.Load()); d > 0 && !o.prev.IsZero() {
+		if rest := d - time.Since(o.prev); rest > 0 {
+			t := time.NewTimer(rest)
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				return ctx.Err()
+			case <-t.C:
+			}
+		}
+	}
+	o.prev = time.Now()
 	return ctx.Err()
 }
 
@@ -135,7 +156,7 @@ func (o *engineObserver) row(bt *Batch, rows []Row, backend, note string) {
 	project(pos, bt, o.sc.embed)
 	mv, qr := costs(rows)
 	t := bt.Grid[min(len(rows), len(bt.Grid)-1)]
-	o.e.latest.Store(&Frame{Params: o.sc.p, Backend: backend, Note: note, Rows: rows[:len(rows):len(rows)], Total: len(o.sc.grid),
+	o.e.latest.Store(&Frame{Params: o.sc.p, Backend: backend, Note: note, Rows: rows[:len(rows):len(rows)], Total: len(o.sc.grid), Grid: o.sc.grid,
 		T: t, Positions: pos, Data: o.sc.data2d, MatVecs: mv, QRs: qr, Elapsed: now.Sub(o.t0)})
 }
 

@@ -14,6 +14,7 @@ type Frame struct {
 	Note      string    // why the GPU is not used (backend auto)
 	Rows      []Row     // the rows measured so far (t decreasing)
 	Total     int       // rows the run will make (steps + 1)
+	Grid      []float64 // the times of all rows (shared between frames, read-only)
 	T         float64   // time of Positions
 	Positions []float64 // particles projected to the data plane, B×2
 	Data      []float64 // data in the plane, N×2 (shared between frames, read-only)

@@ -1,0 +1,189 @@
+package tui
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/NimbleMarkets/ntcharts/canvas"
+	"github.com/NimbleMarkets/ntcharts/canvas/graph"
+	"github.com/NimbleMarkets/ntcharts/linechart"
+	"github.com/charmbracelet/lipgloss"
+)
+
+// series is one line of a chart: y[i] at x = i (the row index).
+type series struct {
+	name string
+	y    []float64
+}
+
+// seriesChart draws several series against the row index with braille
+// lines, a log10 or linear y axis with readable labels, and a legend line.
+type seriesChart struct {
+	title  string
+	w, h   int
+	log    bool
+	footer string
+}
+
+// SetSize sets the outer size (title and legend included).
+func (c *seriesChart) SetSize(w, h int) { c.w, c.h = w, h }
+
+// render returns the chart; grid holds the time of every row (x labels).
+func (c *seriesChart) render(st Styles, ss []series, grid []float64) string {
+	title := st.Title.Render(truncate(c.title, c.w))
+	legend := c.legend(st, ss)
+	ch := c.h - 2
+	if c.footer != "" {
+		ch--
+	}
+	if c.w < 12 || ch < 4 {
+		return title
+	}
+	lo, hi, ok := c.yRange(ss)
+	total := max(len(grid), 2)
+	var body string
+	if !ok {
+		body = lipgloss.Place(c.w, ch, lipgloss.Center, lipgloss.Center, st.Muted.Render("no data yet"))
+	} else {
+		body = c.plot(st, ss, grid, total, lo, hi, ch)
+	}
+	parts := []string{title, body, legend}
+	if c.footer != "" {
+		parts = append(parts, truncate(c.footer, c.w))
+	}
+	return strings.Join(parts, "\n")
+}
+
+func (c *seriesChart) plot(st Styles, ss []series, grid []float64, total int, lo, hi float64, ch int) string {
+	yfmt := func(_ int, v float64) string { return fmtAxis(v, c.log) }
+	xfmt := func(_ int, v float64) string {
+		i := int(math.Round(v))
+		if i < 0 || i >= len(grid) {
+			return ""
+		}
+		return "t=" + fmtNum(grid[i])
+	}
+	lc := linechart.New(c.w, ch, 0, float64(total-1), lo, hi,
+		linechart.WithXYSteps(3, 2), linechart.WithStyles(st.Axis, st.Label, st.Label),
+		linechart.WithXLabelFormatter(xfmt), linechart.WithYLabelFormatter(yfmt))
+	lc.DrawXYAxisAndLabel()
+	for i, s := range ss {
+		bg := graph.NewBrailleGrid(lc.GraphWidth(), lc.GraphHeight(), lc.MinX(), lc.MaxX(), lc.MinY(), lc.MaxY())
+		prev, have := canvas.Float64Point{}, false
+		for x, y := range s.y {
+			v, fine := c.value(y)
+			if !fine {
+				have = false
+				continue
+			}
+			p := canvas.Float64Point{X: float64(x), Y: clamp(v, lo, hi)}
+			if have {
+				for _, q := range graph.GetLinePoints(bg.GridPoint(prev), bg.GridPoint(p)) {
+					bg.Set(q)
+				}
+			} else {
+				bg.Set(bg.GridPoint(p))
+			}
+			prev, have = p, true
+		}
+		graph.DrawBraillePatterns(&lc.Canvas, canvas.Point{X: lc.Origin().X + 1, Y: 0}, bg.BraillePatterns(), st.seriesStyle(i))
+	}
+	return lc.View()
+}
+
+// value maps y to the plotted value (log10 on a log axis); ok is false for
+// values that cannot be drawn.
+func (c *seriesChart) value(y float64) (float64, bool) {
+	if math.IsNaN(y) || math.IsInf(y, 0) {
+		return 0, false
+	}
+	if c.log {
+		if y <= 0 {
+			return 0, false
+		}
+		return math.Log10(y), true
+	}
+	return y, true
+}
+
+// yRange returns the plotted range of all drawable values, padded.
+func (c *seriesChart) yRange(ss []series) (lo, hi float64, ok bool) {
+	lo, hi = math.Inf(1), math.Inf(-1)
+	for _, s := range ss {
+		for _, y := range s.y {
+			if v, fine := c.value(y); fine {
+				lo, hi = math.Min(lo, v), math.Max(hi, v)
+			}
+		}
+	}
+	if lo > hi {
+		return 0, 0, false
+	}
+	if c.log {
+		// Whole decades, at least one, clamped to a readable span.
+		lo, hi = math.Floor(lo), math.Ceil(hi)
+		if hi-lo < 1 {
+			hi = lo + 1
+		}
+		lo = math.Max(lo, hi-30)
+		return lo, hi, true
+	}
+	pad := 0.05 * (hi - lo)
+	if pad == 0 {
+		pad = math.Max(0.5, 0.05*math.Abs(hi))
+	}
+	return lo - pad, hi + pad, true
+}
+
+func (c *seriesChart) legend(st Styles, ss []series) string {
+	parts := make([]string, 0, len(ss))
+	for i, s := range ss {
+		mark := "━"
+		if st.ascii {
+			mark = "-"
+		}
+		parts = append(parts, st.seriesStyle(i).Render(mark+" "+s.name))
+	}
+	scale := "lin"
+	if c.log {
+		scale = "log"
+	}
+	return truncate(strings.Join(parts, "  ")+st.Muted.Render("  ["+scale+"]"), c.w)
+}
+
+func clamp(v, lo, hi float64) float64 { return math.Max(lo, math.Min(hi, v)) }
+
+// fmtAxis formats an axis value: 10^v on a log axis.
+func fmtAxis(v float64, log bool) string {
+	if log {
+		return fmt.Sprintf("1e%d", int(math.Round(v)))
+	}
+	return fmtNum(v)
+}
+
+// fmtNum formats a number in at most 7 characters.
+func fmtNum(v float64) string {
+	a := math.Abs(v)
+	switch {
+	case v == 0:
+		return "0"
+	case a >= 1e4 || a < 1e-3:
+		return fmt.Sprintf("%.1e", v)
+	case a >= 100:
+		return fmt.Sprintf("%.0f", v)
+	default:
+		return fmt.Sprintf("%.3g", v)
+	}
+}
+
+// truncate cuts s to width w cells.
+func truncate(s string, w int) string {
+	if w <= 0 {
+		return ""
+	}
+	if lipgloss.Width(s) <= w {
+		return s
+	}
+	return lipgloss.NewStyle().MaxWidth(w).Render(s)
+}

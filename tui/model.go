@@ -1,0 +1,345 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"fisherscope/export"
+	"fisherscope/presets"
+	"fisherscope/sim"
+)
+
+// Options configure a Model.
+type Options struct {
+	FPS       int                // redraws per second (default 30)
+	Renderer  *lipgloss.Renderer // the output's renderer (a served session has its own)
+	ExportDir string             // where `e` writes files (default ".")
+	Now       func() time.Time   // clock for export names (default time.Now)
+	Served    bool               // running over SSH: ctrl+z is ignored
+	Pace      time.Duration      // minimum time per engine step (default 30 ms; negative: none)
+	Loop      bool               // restart with the next seed 2 s after a run ends
+}
+
+// tickMsg drives redraws.
+type tickMsg time.Time
+
+// Model is the explorer's root bubbletea model.
+type Model struct {
+	ctx     context.Context
+	src     Source
+	rs      *restarter
+	opt     Options
+	st      Styles
+	keys    keyMap
+	help    help.Model
+	input   textinput.Model
+	params  sim.Params // what the user asked for
+	want    string     // fingerprint of params
+	frame   *sim.Frame
+	w, h    int
+	msg     string
+	msgErr  bool
+	helpOn  bool
+	typing  bool
+	logY    bool
+	trails  bool
+	loop    bool
+	doneAt  time.Time
+	focus   int
+	trail   [][]float64
+	fps     float64
+	drawn   int
+	fpsFrom time.Time
+	presets []string
+	preset  int
+
+	part          particlesPane
+	charts        [3]seriesChart
+	vPart, vStat  string
+	vCharts       [3]string
+	lastRendered  *sim.Frame
+	lastW, lastH  int
+	renderedFlags string
+}
+
+// New returns a model that runs p on src (which it restarts at once).
+func New(ctx context.Context, src Source, p sim.Params, opt Options) *Model {
+	if opt.FPS <= 0 {
+		opt.FPS = 30
+	}
+	if opt.Renderer == nil {
+		opt.Renderer = lipgloss.DefaultRenderer()
+	}
+	if opt.ExportDir == "" {
+		opt.ExportDir = "."
+	}
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	if opt.Pace == 0 {
+		opt.Pace = 30 * time.Millisecond
+	}
+	src.SetPace(max(opt.Pace, 0))
+	in := textinput.New()
+	in.Prompt = ":"
+	in.Placeholder = "key value   (e.g. probes 12, schedule edm, preset table3)"
+	m := &Model{ctx: ctx, src: src, opt: opt, st: NewStyles(opt.Renderer), keys: defaultKeys(), help: help.New(),
+		input: in, logY: true, trails: true, loop: opt.Loop, w: 120, h: 40}
+	m.charts[0].title = "estimator variance vs t"
+	m.charts[1].title = "trace error vs t (relative)"
+	m.charts[2].title = "Fisher asymmetry of Φ vs t"
+	if list, err := presets.List(); err == nil {
+		for _, i := range list {
+			m.presets = append(m.presets, i.Name)
+		}
+	}
+	m.rs = newRestarter(ctx, src)
+	m.apply(p)
+	return m
+}
+
+// apply records p as wanted and asks for a restart.
+func (m *Model) apply(p sim.Params) {
+	m.params = p
+	m.want = fingerprint(p)
+	m.trail = nil
+	m.rs.request(p)
+}
+
+func fingerprint(p sim.Params) string { return fmt.Sprint(p.Map()) }
+
+// Init implements tea.Model.
+func (m *Model) Init() tea.Cmd { return m.tick() }
+
+func (m *Model) tick() tea.Cmd {
+	return tea.Tick(time.Second/time.Duration(m.opt.FPS), func(t time.Time) tea.Msg { return tickMsg(t) })
+}
+
+// Update implements tea.Model.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.w, m.h = msg.Width, msg.Height
+		m.render(true)
+		return m, nil
+	case tickMsg:
+		m.onTick(time.Time(msg))
+		return m, m.tick()
+	case *sim.Frame:
+		m.frame = msg
+		m.render(true)
+		return m, nil
+	case tea.SuspendMsg:
+		return m, nil // never suspend (a served session has no job control)
+	case tea.KeyMsg:
+		return m.onKey(msg)
+	}
+	return m, nil
+}
+
+// onTick reads the newest frame and redraws only if it changed.
+func (m *Model) onTick(now time.Time) {
+	if err := m.rs.err(); err != nil {
+		m.setMsg(err.Error(), true)
+	}
+	f := m.src.Latest()
+	if f != m.frame {
+		if m.frame != nil && f != nil && m.trails && fingerprint(f.Params) == fingerprint(m.frame.Params) && len(f.Rows) != len(m.frame.Rows) {
+			m.trail = append(m.trail, m.frame.Positions)
+			if len(m.trail) > 4 {
+				m.trail = m.trail[1:]
+			}
+		}
+		m.frame = f
+		m.render(false)
+		m.drawn++
+	}
+	m.maybeLoop(now)
+	if m.fpsFrom.IsZero() {
+		m.fpsFrom = now
+	}
+	if d := now.Sub(m.fpsFrom); d >= time.Second {
+		m.fps = float64(m.drawn) / d.Seconds()
+		m.drawn, m.fpsFrom = 0, now
+		m.vStat = m.status()
+	}
+}
+
+// maybeLoop restarts with the next seed 2 s after a run ends, when looping.
+func (m *Model) maybeLoop(now time.Time) {
+	f := m.frame
+	if !m.loop || f == nil || !f.Done || f.Err != "" || fingerprint(f.Params) != m.want {
+		m.doneAt = time.Time{}
+		return
+	}
+	if m.doneAt.IsZero() {
+		m.doneAt = now
+	}
+	if now.Sub(m.doneAt) >= 2*time.Second {
+		p := m.params
+		p.Seed++
+		m.apply(p)
+		m.doneAt = time.Time{}
+	}
+}
+
+func (m *Model) setMsg(s string, isErr bool) {
+	m.msg, m.msgErr = s, isErr
+	m.vStat = m.status()
+}
+
+// onKey handles a key: command line, global keys, then parameter keys.
+func (m *Model) onKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
+	if m.typing {
+		return m.onCommandKey(k)
+	}
+	if m.helpOn && !key.Matches(k, m.keys.Quit) {
+		m.helpOn = false
+		return m, nil
+	}
+	switch {
+	case key.Matches(k, m.keys.Quit):
+		return m, tea.Quit
+	case key.Matches(k, m.keys.Help):
+		m.helpOn = true
+	case key.Matches(k, m.keys.Pause):
+		m.src.SetPaused(!m.src.Paused())
+		m.vStat = m.status()
+	case key.Matches(k, m.keys.Step):
+		m.src.SetPaused(true)
+		m.src.StepOnce()
+	case key.Matches(k, m.keys.Restart):
+		m.apply(m.params)
+		m.setMsg("restarted", false)
+	case key.Matches(k, m.keys.Command):
+		m.typing = true
+		m.input.SetValue("")
+		return m, m.input.Focus()
+	case key.Matches(k, m.keys.Export):
+		m.export()
+	case key.Matches(k, m.keys.Log):
+		m.logY = !m.logY
+		m.render(true)
+	case key.Matches(k, m.keys.Trails):
+		m.trails, m.trail = !m.trails, nil
+		m.render(true)
+	case key.Matches(k, m.keys.Tab):
+		m.focus = (m.focus + 1) % 3
+		m.render(true)
+	case key.Matches(k, m.keys.Preset):
+		m.loadPreset("")
+	case key.Matches(k, m.keys.Faster), key.Matches(k, m.keys.Slower):
+		d := m.src.Pace()
+		if key.Matches(k, m.keys.Faster) {
+			d /= 2
+			if d < time.Millisecond {
+				d = 0
+			}
+		} else {
+			d = min(max(2*d, 5*time.Millisecond), time.Second)
+		}
+		m.src.SetPace(d)
+		m.setMsg(fmt.Sprintf("pace %v per step", d), false)
+	case key.Matches(k, m.keys.Loop):
+		m.loop = !m.loop
+		m.setMsg(fmt.Sprintf("loop %v", m.loop), false)
+	default:
+		m.changeParam(k.String())
+	}
+	return m, nil
+}
+
+// changeParam applies a parameter key after validating the result.
+func (m *Model) changeParam(name string) {
+	p := m.params
+	p.Estimators = append([]string(nil), p.Estimators...)
+	if !m.keys.adjust(name, &p) {
+		return
+	}
+	if err := p.Validate(); err != nil {
+		m.setMsg(err.Error(), true)
+		return
+	}
+	m.apply(p)
+	m.setMsg("", false)
+}
+
+func (m *Model) onCommandKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
+	switch k.Type {
+	case tea.KeyEsc:
+		m.typing = false
+		m.input.Blur()
+		return m, nil
+	case tea.KeyEnter:
+		m.typing = false
+		m.input.Blur()
+		m.runCommand(m.input.Value())
+		return m, nil
+	}
+	var cmd tea.Cmd
+	m.input, cmd = m.input.Update(k)
+	return m, cmd
+}
+
+// runCommand executes "key value" from the command line.
+func (m *Model) runCommand(line string) {
+	k, v, ok := parseCommand(line)
+	if !ok {
+		m.setMsg(fmt.Sprintf("command %q: want `key value` (keys: %s, preset)", strings.TrimSpace(line), strings.Join(sim.KeyNames(), ", ")), true)
+		return
+	}
+	if k == "preset" {
+		m.loadPreset(v)
+		return
+	}
+	p := m.params
+	if err := p.Set(k, v); err != nil {
+		m.setMsg(err.Error(), true)
+		return
+	}
+	if err := p.Validate(); err != nil {
+		m.setMsg(err.Error(), true)
+		return
+	}
+	m.apply(p)
+	m.setMsg(k+" = "+v, false)
+}
+
+// loadPreset switches to the named preset (the next one when name is "").
+func (m *Model) loadPreset(name string) {
+	if name == "" && len(m.presets) > 0 {
+		m.preset = (m.preset + 1) % len(m.presets)
+		name = m.presets[m.preset]
+	}
+	pr, err := presets.Load(name)
+	if err != nil {
+		m.setMsg(err.Error(), true)
+		return
+	}
+	m.apply(pr.Runs()[0].Params)
+	m.setMsg("preset "+pr.Name, false)
+}
+
+// export writes the current frame next to the working directory.
+func (m *Model) export() {
+	if m.frame == nil {
+		m.setMsg("export: no frame yet", true)
+		return
+	}
+	base := filepath.Join(m.opt.ExportDir, "fisherscope-"+m.opt.Now().Format("20060102-150405"))
+	paths, err := export.Frame(base, m.frame)
+	if err != nil {
+		m.setMsg(err.Error(), true)
+		return
+	}
+	m.setMsg("exported "+strings.Join(paths, ", "), false)
+}

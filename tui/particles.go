@@ -1,0 +1,71 @@
+package tui
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/NimbleMarkets/ntcharts/canvas"
+	"github.com/NimbleMarkets/ntcharts/canvas/graph"
+	"github.com/NimbleMarkets/ntcharts/linechart"
+	"github.com/charmbracelet/lipgloss"
+
+	"fisherscope/sim"
+)
+
+// particlesPane draws the data and the moving particles in the data plane,
+// one braille grid per set (data, trails, particles last).
+type particlesPane struct{ w, h int }
+
+// SetSize sets the pane's size (title included).
+func (p *particlesPane) SetSize(w, h int) { p.w, p.h = w, h }
+
+// render draws frame f; trails holds earlier particle positions (B×2 each).
+func (p *particlesPane) render(st Styles, f *sim.Frame, trails [][]float64) string {
+	title := "particles"
+	if f != nil {
+		title = fmt.Sprintf("particles · t=%s · %s · %s (D=%d)", fmtNum(f.T), f.Params.Schedule, f.Params.Data, f.Params.Dim)
+	}
+	title = st.Title.Render(truncate(title, p.w))
+	if f == nil || p.w < 12 || p.h < 5 {
+		return title
+	}
+	x0, x1, y0, y1 := bounds(f.Data)
+	lc := linechart.New(p.w, p.h-1, x0, x1, y0, y1, linechart.WithXYSteps(2, 2),
+		linechart.WithStyles(st.Axis, st.Label, st.Label),
+		linechart.WithXLabelFormatter(func(_ int, v float64) string { return fmtNum(v) }),
+		linechart.WithYLabelFormatter(func(_ int, v float64) string { return fmtNum(v) }))
+	lc.DrawXYAxisAndLabel()
+	draw := func(pts []float64, s lipgloss.Style) {
+		bg := graph.NewBrailleGrid(lc.GraphWidth(), lc.GraphHeight(), x0, x1, y0, y1)
+		for i := 0; i+1 < len(pts); i += 2 {
+			x, y := pts[i], pts[i+1]
+			if x < x0 || x > x1 || y < y0 || y > y1 || math.IsNaN(x) || math.IsNaN(y) {
+				continue
+			}
+			bg.Set(bg.GridPoint(canvas.Float64Point{X: x, Y: y}))
+		}
+		graph.DrawBraillePatterns(&lc.Canvas, canvas.Point{X: lc.Origin().X + 1, Y: 0}, bg.BraillePatterns(), s)
+	}
+	draw(f.Data, st.Data)
+	for _, t := range trails {
+		draw(t, st.Trail)
+	}
+	draw(f.Positions, st.Particles)
+	return title + "\n" + lc.View()
+}
+
+// bounds returns the square-ish display box of the data with a 30 % margin.
+func bounds(pts []float64) (x0, x1, y0, y1 float64) {
+	x0, x1, y0, y1 = math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
+	for i := 0; i+1 < len(pts); i += 2 {
+		x0, x1 = math.Min(x0, pts[i]), math.Max(x1, pts[i])
+		y0, y1 = math.Min(y0, pts[i+1]), math.Max(y1, pts[i+1])
+	}
+	if x0 > x1 {
+		return -4, 4, -4, 4
+	}
+	span := math.Max(math.Max(x1-x0, y1-y0), 1)
+	cx, cy := (x0+x1)/2, (y0+y1)/2
+	h := 0.65 * span
+	return cx - h, cx + h, cy - h, cy + h
+}

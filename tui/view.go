@@ -1,0 +1,183 @@
+package tui
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/charmbracelet/lipgloss"
+
+	"fisherscope/sim"
+)
+
+// statusHeight is the number of lines under the panes: the status lines
+// and the message (or help) line.
+func (m *Model) statusHeight() int {
+	return len(statusLines(m.st, m.w, m.params, m.frame, "", 0)) + 1
+}
+
+// large reports whether all four panes fit.
+func (m *Model) large() bool { return m.w >= 100 && m.h >= 30 }
+
+// render recomputes the cached pane strings (all when force is set, else
+// only if the frame or the size changed).
+func (m *Model) render(force bool) {
+	flags := fmt.Sprint(m.logY, m.trails, m.focus, m.w, m.h)
+	if !force && m.frame == m.lastRendered && flags == m.renderedFlags {
+		return
+	}
+	m.lastRendered, m.renderedFlags = m.frame, flags
+	bodyH := max(m.h-m.statusHeight(), 6)
+	leftW := m.w / 2
+	if m.large() {
+		leftW = m.w * 45 / 100
+	}
+	rightW := m.w - leftW
+	m.part.SetSize(leftW-2, bodyH-2)
+	m.vPart = m.st.Pane.Render(m.part.render(m.st, m.frame, m.trail))
+	m.vPart = fit(m.vPart, leftW, bodyH)
+	ss := m.seriesAll()
+	if m.large() {
+		h := bodyH / 3
+		for i := range m.charts {
+			ch := h
+			if i == 2 {
+				ch = bodyH - 2*h
+			}
+			m.vCharts[i] = m.renderChart(i, rightW, ch, ss[i])
+		}
+	} else {
+		m.vCharts[m.focus] = m.renderChart(m.focus, rightW, bodyH, ss[m.focus])
+	}
+	m.vStat = m.status()
+}
+
+func (m *Model) renderChart(i, w, h int, s []series) string {
+	c := &m.charts[i]
+	c.SetSize(w-2, h-2)
+	c.log = m.logY
+	if i == 2 {
+		c.footer = m.verdict()
+	}
+	var grid []float64
+	if m.frame != nil {
+		grid = m.frame.Grid
+	}
+	return fit(m.st.Pane.Render(c.render(m.st, s, grid)), w, h)
+}
+
+// fit pads or cuts a block to exactly w×h cells.
+func fit(s string, w, h int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	for len(lines) < h {
+		lines = append(lines, "")
+	}
+	for i, l := range lines {
+		lines[i] = lipgloss.NewStyle().Width(w).MaxWidth(w).Render(l)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// seriesAll extracts the three charts' series from the frame's rows.
+func (m *Model) seriesAll() [3][]series {
+	var out [3][]series
+	f := m.frame
+	if f == nil {
+		return out
+	}
+	col := func(get func(sim.Row) float64) []float64 {
+		y := make([]float64, len(f.Rows))
+		for i, r := range f.Rows {
+			y[i] = get(r)
+		}
+		return y
+	}
+	for e, name := range f.Params.Estimators {
+		out[0] = append(out[0], series{name, col(func(r sim.Row) float64 { return r.Est[e].Variance.Mean })})
+		out[1] = append(out[1], series{name, col(func(r sim.Row) float64 { return r.Est[e].RelErr.Mean })})
+	}
+	if f.Params.DFEA > 0 {
+		out[1] = append(out[1], series{"DF-EA ‖F−F_EA‖/‖F‖", col(func(r sim.Row) float64 { return r.DFEA.Mean })})
+	}
+	if f.Params.Jacobian != "off" {
+		out[2] = []series{
+			{"full ‖Φ−Φᵀ‖/‖Φ‖", col(func(r sim.Row) float64 { return r.AsymFull.Mean })},
+			{"off-diagonal (script)", col(func(r sim.Row) float64 { return r.AsymOffDiag.Mean })},
+		}
+	}
+	return out
+}
+
+// verdict states the OT verdict of the newest row in words.
+func (m *Model) verdict() string {
+	f := m.frame
+	if f == nil || len(f.Rows) == 0 || f.Params.Jacobian == "off" {
+		return "Φ not integrated (jacobian off)"
+	}
+	r := f.Rows[len(f.Rows)-1]
+	psd := "sym(Φ) PD for ≥ 90 %"
+	if !(r.MinEigSym.Q10 > 0) {
+		psd = "sym(Φ) not PD for ≥ 10 %"
+	}
+	if math.IsNaN(r.MinEigSym.Q10) {
+		psd = "PD checked at the end"
+	}
+	ot := "asymmetric → not an OT map"
+	if r.AsymFull.Q90 < 1e-9 {
+		ot = "symmetric → consistent with OT"
+	}
+	return fmt.Sprintf("full %.2f%% · offdiag %.2f%% · %s · %s", 100*r.AsymFull.Mean, 100*r.AsymOffDiag.Mean, psd, ot)
+}
+
+// state says what the engine is doing.
+func (m *Model) state() string {
+	f := m.frame
+	switch {
+	case f == nil || fingerprint(f.Params) != m.want:
+		return "restarting…"
+	case f.Err != "":
+		return "error: " + f.Err
+	case f.Done:
+		return "done"
+	case m.src.Paused():
+		return "paused"
+	}
+	return "running"
+}
+
+func (m *Model) status() string {
+	lines := statusLines(m.st, m.w, m.params, m.frame, m.state(), m.fps)
+	last := m.st.Muted.Render(truncate(m.help.ShortHelpView(m.keys.ShortHelp()), m.w))
+	switch {
+	case m.typing:
+		last = m.input.View()
+	case m.msg != "" && m.msgErr:
+		last = m.st.Err.Render(truncate(m.msg, m.w))
+	case m.msg != "":
+		last = m.st.Status.Render(truncate(m.msg, m.w))
+	}
+	return strings.Join(append(lines, last), "\n")
+}
+
+// View implements tea.Model: it joins cached strings.
+func (m *Model) View() string {
+	if m.helpOn {
+		m.help.ShowAll = true
+		box := m.st.Help.Render("fisherscope keys (any key closes)\n\n" + m.help.View(m.keys))
+		m.help.ShowAll = false
+		return lipgloss.Place(m.w, m.h, lipgloss.Center, lipgloss.Center, box)
+	}
+	if m.typing {
+		m.vStat = m.status()
+	}
+	var right string
+	if m.large() {
+		right = lipgloss.JoinVertical(lipgloss.Left, m.vCharts[0], m.vCharts[1], m.vCharts[2])
+	} else {
+		right = m.vCharts[m.focus]
+	}
+	return lipgloss.JoinHorizontal(lipgloss.Top, m.vPart, right) + "\n" + m.vStat
+}
