@@ -5,11 +5,11 @@ import "github.com/charmbracelet/bubbles/key"
 // keyMap declares every key once; help renders it.
 type keyMap struct {
 	Pause, Step, Restart, Quit, Help, Command, Export, Log, Trails, Tab key.Binding
-	Schedule, ScheduleBack, Data, DataBack                               key.Binding
-	SketchDown, SketchUp, RefreshDown, RefreshUp, ProbesDown, ProbesUp   key.Binding
-	DimDown, DimUp, ParticlesDown, ParticlesUp, StepsDown, StepsUp       key.Binding
-	Solver, ProbeDist, Estimators, Jacobian, Target, Noise, Seed         key.Binding
-	Backend, Preset, Faster, Slower, Loop                                key.Binding
+	Schedule, ScheduleBack, Data, DataBack                              key.Binding
+	SketchDown, SketchUp, RefreshDown, RefreshUp, ProbesDown, ProbesUp  key.Binding
+	DimDown, DimUp, ParticlesDown, ParticlesUp, StepsDown, StepsUp      key.Binding
+	Solver, ProbeDist, Estimators, Jacobian, Target, Noise, Seed        key.Binding
+	Backend, Preset, Faster, Slower, Loop                               key.Binding
 }
 
 func b(keys []string, k, help string) key.Binding {
