@@ -34,7 +34,7 @@ func newCPU(bt *Batch, w int) *cpu {
 		go func() {
 			defer c.wg.Done()
 			for j := range ch {
-				c.done <- wk.run(j)
+				c.done <- wk.safeRun(j)
 			}
 		}()
 	}
@@ -73,4 +73,16 @@ func (c *cpu) Close() {
 		close(ch)
 	}
 	c.wg.Wait()
+}
+
+// safeRun runs a job, turning a panic into an error so that a bug in the
+// math ends the run with a message instead of killing the process (and, in
+// the TUI, leaving the terminal in raw mode).
+func (w *worker) safeRun(j job) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("internal error at step %d: %v", j.i, r)
+		}
+	}()
+	return w.run(j)
 }

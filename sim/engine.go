@@ -2,6 +2,7 @@ package sim
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -52,7 +53,7 @@ func (e *Engine) Restart(ctx context.Context, p Params) error {
 	e.latest.Store(&Frame{Params: p, Total: len(sc.grid), Grid: sc.grid, T: sc.grid[0], Positions: projectStart(sc), Data: sc.data2d})
 	go func() {
 		defer close(done)
-		res, err := execute(rctx, sc, obs)
+		res, err := safeExecute(rctx, sc, obs)
 		obs.final(res, err)
 	}()
 	return nil
@@ -177,4 +178,14 @@ func (o *engineObserver) final(res *Result, err error) {
 		f.Elapsed = res.Elapsed
 	}
 	o.e.latest.Store(&f)
+}
+
+// safeExecute is execute with panics turned into errors (see worker.safeRun).
+func safeExecute(ctx context.Context, sc *scenario, obs observer) (res *Result, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			res, err = nil, fmt.Errorf("internal error: %v", r)
+		}
+	}()
+	return execute(ctx, sc, obs)
 }

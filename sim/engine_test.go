@@ -290,3 +290,21 @@ func TestValidationMessages(t *testing.T) {
 		}
 	}
 }
+
+// TestWorkerPanicBecomesError: a panic inside the math ends the run with an
+// error instead of crashing the process.
+func TestWorkerPanicBecomesError(t *testing.T) {
+	p := small()
+	sc, err := buildScenario(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bt := newBatch(sc)
+	bt.X = bt.X[:1] // corrupt the state: the worker will index out of range
+	be := newCPU(bt, 2)
+	defer be.Close()
+	err = be.Step(context.Background(), bt, 0)
+	if err == nil || !strings.Contains(err.Error(), "internal error") {
+		t.Fatalf("err = %v", err)
+	}
+}
