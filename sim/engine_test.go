@@ -300,7 +300,7 @@ func TestWorkerPanicBecomesError(t *testing.T) {
 		t.Fatal(err)
 	}
 	bt := newBatch(sc)
-	bt.X = bt.X[:1] // corrupt the state: the worker will index out of range
+	bt.X = nil // corrupt the state: the worker will index out of range
 	be := newCPU(bt, 2)
 	defer be.Close()
 	err = be.Step(context.Background(), bt, 0)
