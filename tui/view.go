@@ -96,8 +96,12 @@ func (m *Model) seriesAll() [3][]series {
 		return y
 	}
 	for e, name := range f.Params.Estimators {
-		out[0] = append(out[0], series{name, col(func(r sim.Row) float64 { return r.Est[e].Variance.Mean })})
-		out[1] = append(out[1], series{name, col(func(r sim.Row) float64 { return r.Est[e].RelErr.Mean })})
+		label := fmt.Sprintf("%s m=%d", name, f.Params.Probes)
+		if name == "hutch++" {
+			label = fmt.Sprintf("hutch++ m=%d k=%d q=%d", f.Params.Probes, sketchOf(f.Params), f.Params.Refresh)
+		}
+		out[0] = append(out[0], series{label, col(func(r sim.Row) float64 { return r.Est[e].Variance.Mean })})
+		out[1] = append(out[1], series{label, col(func(r sim.Row) float64 { return r.Est[e].RelErr.Mean })})
 	}
 	if f.Params.DFEA > 0 {
 		out[1] = append(out[1], series{"DF-EA ‖F−F_EA‖/‖F‖", col(func(r sim.Row) float64 { return r.DFEA.Mean })})
