@@ -9,6 +9,7 @@
 //	fisherscope presets [--show NAME]
 //	fisherscope eval --schedule S --data D --t T --x x1,x2[,...]
 //	fisherscope bench [--preset NAME|FILE] [--set key=value]...
+//	fisherscope serve --authorized-keys FILE [--listen ADDR] ...
 //	fisherscope version
 //
 // See README.md for every command and flag.
@@ -48,6 +49,7 @@ Usage:
   fisherscope presets [--show NAME]
   fisherscope eval --schedule S --data D --t T --x x1,x2[,...]
   fisherscope bench [--preset NAME|FILE] [--set key=value]...
+  fisherscope serve --authorized-keys FILE [--listen ADDR] [--state-dir DIR] [--max-sessions N] [--idle D] [--max-time D] [--fps N]
   fisherscope version
   fisherscope help
 
@@ -71,6 +73,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runPresets(ctx, args[1:], stdout, stderr)
 	case "bench":
 		return runBench(ctx, args[1:], stdout, stderr)
+	case "serve":
+		return runServe(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "fisherscope", version)
 		return nil
@@ -78,5 +82,5 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprint(stdout, usage)
 		return nil
 	}
-	return fmt.Errorf("unknown command %q (allowed: tui, run, presets, eval, bench, version, help)", args[0])
+	return fmt.Errorf("unknown command %q (allowed: tui, run, presets, eval, bench, serve, version, help)", args[0])
 }

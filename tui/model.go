@@ -26,6 +26,7 @@ type Options struct {
 	Now       func() time.Time   // clock for export names (default time.Now)
 	Served    bool               // running over SSH: ctrl+z is ignored
 	Pace      time.Duration      // minimum time per engine step (default 30 ms; negative: none)
+	Idle      time.Duration      // without a key for this long the run pauses, after twice this the program quits (0: never)
 	Loop      bool               // restart with the next seed 2 s after a run ends
 }
 
@@ -54,6 +55,8 @@ type Model struct {
 	trails  bool
 	loop    bool
 	doneAt  time.Time
+	input0  time.Time // last key press (idle detection)
+	idle    bool      // paused for idleness
 	focus   int
 	trail   [][]float64
 	fps     float64
@@ -132,6 +135,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.render(true)
 		return m, nil
 	case tickMsg:
+		if m.idleCheck(time.Time(msg)) {
+			return m, tea.Quit
+		}
 		m.onTick(time.Time(msg))
 		return m, m.tick()
 	case *sim.Frame:
@@ -197,8 +203,35 @@ func (m *Model) setMsg(s string, isErr bool) {
 	m.vStat = m.status()
 }
 
+// idleCheck pauses an idle session and reports when it should close.
+func (m *Model) idleCheck(now time.Time) bool {
+	if m.opt.Idle <= 0 {
+		return false
+	}
+	if m.input0.IsZero() {
+		m.input0 = now
+	}
+	quiet := now.Sub(m.input0)
+	if quiet >= 2*m.opt.Idle {
+		return true
+	}
+	if quiet >= m.opt.Idle && !m.idle {
+		m.idle = true
+		m.src.SetPaused(true)
+		m.setMsg(fmt.Sprintf("idle for %v: paused; press any key within %v or the session closes", m.opt.Idle, m.opt.Idle), true)
+	}
+	return false
+}
+
 // onKey handles a key: command line, global keys, then parameter keys.
 func (m *Model) onKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
+	m.input0 = time.Now()
+	if m.idle {
+		m.idle = false
+		m.src.SetPaused(false)
+		m.setMsg("welcome back", false)
+		return m, nil
+	}
 	if m.typing {
 		return m.onCommandKey(k)
 	}

@@ -318,3 +318,26 @@ func BenchmarkRender120x40(b *testing.B) {
 		_ = m.View()
 	}
 }
+
+// TestIdlePausesThenQuits: a session without keys pauses after Idle and
+// asks to quit after twice Idle; a key wakes it.
+func TestIdlePausesThenQuits(t *testing.T) {
+	m, src := newTestModel(t)
+	m.opt.Idle = time.Minute
+	t0 := time.Now()
+	m.input0 = t0
+	if m.idleCheck(t0.Add(30 * time.Second)) || src.paused {
+		t.Fatal("paused too early")
+	}
+	if m.idleCheck(t0.Add(61*time.Second)) || !src.paused || !strings.Contains(m.msg, "idle") {
+		t.Fatalf("not paused after Idle: %q", m.msg)
+	}
+	press(m, "x")
+	if src.paused || m.idle {
+		t.Fatal("a key did not wake the session")
+	}
+	m.input0 = t0
+	if !m.idleCheck(t0.Add(121 * time.Second)) {
+		t.Fatal("no quit after 2×Idle")
+	}
+}

@@ -1,0 +1,324 @@
+package serve
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	gossh "golang.org/x/crypto/ssh"
+
+	"fisherscope/sim"
+)
+
+func newSigner(t testing.TB) gossh.Signer {
+	t.Helper()
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := gossh.NewSignerFromKey(priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// syncBuffer is a goroutine-safe log sink.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+// start runs a server for the user key on a loopback port.
+func start(t *testing.T, user gossh.Signer, maxSessions int) (addr string, srv *Server, logs *syncBuffer) {
+	t.Helper()
+	dir := t.TempDir()
+	ak := filepath.Join(dir, "authorized_keys")
+	os.WriteFile(ak, gossh.MarshalAuthorizedKey(user.PublicKey()), 0o600)
+	p := sim.Defaults()
+	p.Particles, p.N, p.Steps, p.Repeats, p.DFEA = 60, 128, 60, 2, 4
+	logs = &syncBuffer{}
+	srv, err := New(Config{Listen: "127.0.0.1:0", AuthorizedKeys: ak, StateDir: filepath.Join(dir, "state"), MaxSessions: maxSessions,
+		FPS: 15, Params: p, Logger: slog.New(slog.NewTextHandler(logs, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(ln)
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		srv.Shutdown(ctx)
+	})
+	return ln.Addr().String(), srv, logs
+}
+
+// client is one SSH session with a pty, its output collected.
+type client struct {
+	conn  *gossh.Client
+	sess  *gossh.Session
+	stdin io.Writer
+	mu    sync.Mutex
+	out   bytes.Buffer
+	done  chan struct{}
+}
+
+func dial(addr string, auth gossh.AuthMethod) (*gossh.Client, error) {
+	return gossh.Dial("tcp", addr, &gossh.ClientConfig{User: "tester", Auth: []gossh.AuthMethod{auth},
+		HostKeyCallback: gossh.InsecureIgnoreHostKey(), Timeout: 10 * time.Second})
+}
+
+func open(t testing.TB, addr string, key gossh.Signer) *client {
+	t.Helper()
+	conn, err := dial(addr, gossh.PublicKeys(key))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sess, err := conn.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sess.RequestPty("xterm-256color", 40, 120, gossh.TerminalModes{}); err != nil {
+		t.Fatal(err)
+	}
+	stdout, _ := sess.StdoutPipe()
+	stderr, _ := sess.StderrPipe()
+	stdin, _ := sess.StdinPipe()
+	c := &client{conn: conn, sess: sess, stdin: stdin, done: make(chan struct{})}
+	go func() {
+		b, _ := io.ReadAll(stderr)
+		c.mu.Lock()
+		c.out.Write(b)
+		c.mu.Unlock()
+	}()
+	go func() {
+		defer close(c.done)
+		buf := make([]byte, 32*1024)
+		answered := false
+		for {
+			n, err := stdout.Read(buf)
+			c.mu.Lock()
+			c.out.Write(buf[:n])
+			ask := !answered && strings.Contains(c.out.String(), "\x1b[c")
+			c.mu.Unlock()
+			if ask {
+				// Answer like a terminal: background colour, then device attributes.
+				io.WriteString(stdin, "\x1b]11;rgb:0000/0000/0000\x07\x1b[?62;c")
+				answered = true
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	if err := sess.Shell(); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func (c *client) output() string { c.mu.Lock(); defer c.mu.Unlock(); return c.out.String() }
+
+func (c *client) waitFor(t testing.TB, s string) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for !strings.Contains(c.output(), s) {
+		if time.Now().After(deadline) {
+			t.Fatalf("never saw %q; got %q", s, tail(c.output()))
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func tail(s string) string {
+	if len(s) > 400 {
+		return s[len(s)-400:]
+	}
+	return s
+}
+
+func (c *client) close() {
+	c.sess.Close()
+	c.conn.Close()
+	<-c.done
+}
+
+func TestAcceptedKeyGetsFirstFrame(t *testing.T) {
+	user := newSigner(t)
+	addr, _, logs := start(t, user, 4)
+	c := open(t, addr, user)
+	c.waitFor(t, "particles · t=")
+	c.waitFor(t, "estimator variance vs t")
+	c.close()
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(logs.String(), "disconnect") && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if l := logs.String(); !strings.Contains(l, "connect") || !strings.Contains(l, "disconnect") || !strings.Contains(l, "SHA256:") {
+		t.Errorf("logs lack connect/disconnect with fingerprint:\n%s", l)
+	}
+}
+
+func TestUnknownKeyAndPasswordRefused(t *testing.T) {
+	user := newSigner(t)
+	addr, _, logs := start(t, user, 4)
+	if _, err := dial(addr, gossh.PublicKeys(newSigner(t))); err == nil {
+		t.Fatal("unknown key accepted")
+	}
+	if _, err := dial(addr, gossh.Password("hunter2")); err == nil {
+		t.Fatal("password accepted")
+	}
+	if _, err := dial(addr, gossh.KeyboardInteractive(func(string, string, []string, []bool) ([]string, error) { return nil, nil })); err == nil {
+		t.Fatal("keyboard-interactive accepted")
+	}
+	if !strings.Contains(logs.String(), "auth failure") {
+		t.Errorf("auth failure not logged:\n%s", logs.String())
+	}
+}
+
+func TestSessionLimit(t *testing.T) {
+	user := newSigner(t)
+	addr, srv, _ := start(t, user, 2)
+	a, b := open(t, addr, user), open(t, addr, user)
+	a.waitFor(t, "particles · t=")
+	b.waitFor(t, "particles · t=")
+	c := open(t, addr, user)
+	c.waitFor(t, "the server is full (2 sessions)")
+	<-c.done
+	if srv.Active() != 2 {
+		t.Errorf("%d active sessions, want 2", srv.Active())
+	}
+	a.close()
+	deadline := time.Now().Add(10 * time.Second)
+	for srv.Active() != 1 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond) // the server notices the drop
+	}
+	d := open(t, addr, user)
+	d.waitFor(t, "particles · t=")
+	b.close()
+	d.close()
+	c.close()
+}
+
+func TestConfigErrors(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "keys")
+	os.WriteFile(bad, []byte("ssh-ed25519 AAAAnotbase64\n# comment\n\ngarbage line\n"), 0o600)
+	_, err := New(Config{Listen: "127.0.0.1:0", AuthorizedKeys: bad, StateDir: dir, MaxSessions: 1, FPS: 15, Params: sim.Defaults()})
+	if err == nil || !strings.Contains(err.Error(), "line 1") || !strings.Contains(err.Error(), "line 4") {
+		t.Errorf("bad keys: %v", err)
+	}
+	if _, err := New(Config{Listen: "127.0.0.1:0", StateDir: dir, MaxSessions: 1, FPS: 15, Params: sim.Defaults()}); err == nil || !strings.Contains(err.Error(), "--authorized-keys") {
+		t.Errorf("missing keys: %v", err)
+	}
+	good := filepath.Join(dir, "good")
+	os.WriteFile(good, gossh.MarshalAuthorizedKey(newSigner(t).PublicKey()), 0o600)
+	state := filepath.Join(dir, "state")
+	for i := 0; i < 2; i++ {
+		if _, err := New(Config{Listen: "127.0.0.1:0", AuthorizedKeys: good, StateDir: state, MaxSessions: 1, FPS: 15, Params: sim.Defaults()}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st, err := os.Stat(state)
+	if err != nil || st.Mode().Perm() != 0o700 {
+		t.Errorf("state dir mode %v %v", st.Mode(), err)
+	}
+	key1, _ := os.ReadFile(filepath.Join(state, "ssh_host_ed25519"))
+	New(Config{Listen: "127.0.0.1:0", AuthorizedKeys: good, StateDir: state, MaxSessions: 1, FPS: 15, Params: sim.Defaults()})
+	key2, _ := os.ReadFile(filepath.Join(state, "ssh_host_ed25519"))
+	if len(key1) == 0 || !bytes.Equal(key1, key2) {
+		t.Error("host key not created once and reused")
+	}
+	if _, err := New(Config{Listen: "127.0.0.1:0", AuthorizedKeys: good, StateDir: state, MaxSessions: 0, FPS: 15, Params: sim.Defaults()}); err == nil {
+		t.Error("max-sessions 0 accepted")
+	}
+}
+
+// TestManySessionsNoLeak runs 20 concurrent sessions for 30 s (5 s with
+// -short) and checks that no goroutine outlives them.
+func TestManySessionsNoLeak(t *testing.T) {
+	dur := 30 * time.Second
+	if testing.Short() {
+		dur = 5 * time.Second
+	}
+	before := runtime.NumGoroutine()
+	user := newSigner(t)
+	addr, srv, _ := start(t, user, 25)
+	var clients []*client
+	for i := 0; i < 20; i++ {
+		clients = append(clients, open(t, addr, user))
+	}
+	for _, c := range clients {
+		c.waitFor(t, "particles · t=")
+	}
+	time.Sleep(dur)
+	if srv.Active() != 20 {
+		t.Errorf("%d active sessions, want 20", srv.Active())
+	}
+	// Half leave politely (q), half drop the connection.
+	for i, c := range clients {
+		if i%2 == 0 {
+			io.WriteString(c.stdin, "q")
+		}
+		c.close()
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	srv.Shutdown(ctx)
+	deadline := time.Now().Add(15 * time.Second)
+	for runtime.NumGoroutine() > before+2 {
+		if time.Now().After(deadline) {
+			buf := make([]byte, 1<<20)
+			n := runtime.Stack(buf, true)
+			t.Fatalf("%d goroutines, %d before:\n%s", runtime.NumGoroutine(), before, buf[:n])
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestShutdownRestoresTerminals: Shutdown quits each program, which leaves
+// the alternate screen on the client, and the session ends.
+func TestShutdownRestoresTerminals(t *testing.T) {
+	user := newSigner(t)
+	addr, srv, logs := start(t, user, 4)
+	c := open(t, addr, user)
+	c.waitFor(t, "particles · t=")
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(ctx); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-c.done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("session still open after shutdown")
+	}
+	if !strings.Contains(c.output(), "\x1b[?1049l") {
+		t.Errorf("client terminal not restored (no alternate-screen exit); tail %q", tail(c.output()))
+	}
+	if !strings.Contains(logs.String(), "shutting down") {
+		t.Error("shutdown not logged")
+	}
+	c.close()
+}

@@ -1,0 +1,212 @@
+package serve
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/ssh"
+	"github.com/charmbracelet/wish"
+	bm "github.com/charmbracelet/wish/bubbletea"
+	"github.com/muesli/termenv"
+	gossh "golang.org/x/crypto/ssh"
+
+	"fisherscope/sim"
+	"fisherscope/tui"
+)
+
+// Server is an SSH server of the explorer. Its methods are safe for
+// concurrent use.
+type Server struct {
+	cfg    Config
+	log    *slog.Logger
+	keys   []gossh.PublicKey
+	srv    *ssh.Server
+	active atomic.Int64
+
+	mu       sync.Mutex
+	programs map[*tea.Program]struct{}
+	closing  bool
+}
+
+// New validates cfg, parses the authorized keys, creates the state directory
+// (0700) and the host key (generated once, then reused).
+func New(cfg Config) (*Server, error) {
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	keys, err := parseAuthorizedKeys(cfg.AuthorizedKeys)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(cfg.StateDir, 0o700); err != nil {
+		return nil, fmt.Errorf("serve: --state-dir: %w", err)
+	}
+	if err := os.Chmod(cfg.StateDir, 0o700); err != nil {
+		return nil, fmt.Errorf("serve: --state-dir: %w", err)
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	s := &Server{cfg: cfg, log: log, keys: keys, programs: map[*tea.Program]struct{}{}}
+	s.srv, err = wish.NewServer(
+		wish.WithAddress(cfg.Listen),
+		wish.WithHostKeyPath(filepath.Join(cfg.StateDir, "ssh_host_ed25519")),
+		wish.WithPublicKeyAuth(s.authorize),
+		wish.WithMaxTimeout(cfg.MaxTime),
+		wish.WithMiddleware(
+			bm.MiddlewareWithProgramHandler(s.program, termenv.Ascii),
+			s.limit,
+			s.logSessions,
+			s.recoverPanics,
+		),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("serve: %w", err)
+	}
+	return s, nil
+}
+
+// authorize accepts exactly the listed keys. It keeps nothing in ctx.
+func (s *Server) authorize(ctx ssh.Context, key ssh.PublicKey) bool {
+	for _, k := range s.keys {
+		if ssh.KeysEqual(key, k) {
+			return true
+		}
+	}
+	s.log.Warn("auth failure", "user", ctx.User(), "remote", ctx.RemoteAddr().String(), "key", gossh.FingerprintSHA256(key))
+	return false
+}
+
+// limit refuses sessions beyond MaxSessions with a message to the client.
+func (s *Server) limit(next ssh.Handler) ssh.Handler {
+	return func(sess ssh.Session) {
+		if n := s.active.Add(1); n > int64(s.cfg.MaxSessions) {
+			s.active.Add(-1)
+			s.log.Warn("session refused: server full", "user", sess.User(), "remote", sess.RemoteAddr().String(), "max", s.cfg.MaxSessions)
+			wish.Fatalf(sess, "fisherscope: the server is full (%d sessions); try again later\n", s.cfg.MaxSessions)
+			return
+		}
+		defer s.active.Add(-1)
+		next(sess)
+	}
+}
+
+// logSessions logs connects and disconnects.
+func (s *Server) logSessions(next ssh.Handler) ssh.Handler {
+	return func(sess ssh.Session) {
+		start := time.Now()
+		fp := ""
+		if k := sess.PublicKey(); k != nil {
+			fp = gossh.FingerprintSHA256(k)
+		}
+		pty, _, _ := sess.Pty()
+		s.log.Info("connect", "user", sess.User(), "remote", sess.RemoteAddr().String(), "key", fp, "term", pty.Term,
+			"width", pty.Window.Width, "height", pty.Window.Height)
+		next(sess)
+		s.log.Info("disconnect", "user", sess.User(), "remote", sess.RemoteAddr().String(), "duration", time.Since(start).Round(time.Millisecond).String())
+	}
+}
+
+// recoverPanics keeps a panicking session from taking the server down.
+func (s *Server) recoverPanics(next ssh.Handler) ssh.Handler {
+	return func(sess ssh.Session) {
+		defer func() {
+			if r := recover(); r != nil {
+				s.log.Error("session panic", "user", sess.User(), "panic", fmt.Sprint(r))
+			}
+		}()
+		next(sess)
+	}
+}
+
+// program builds one session's explorer: its own engine and renderer.
+func (s *Server) program(sess ssh.Session) *tea.Program {
+	s.mu.Lock()
+	closing := s.closing
+	s.mu.Unlock()
+	if closing {
+		wish.Fatalln(sess, "fisherscope: the server is shutting down")
+		return nil
+	}
+	ctx, cancel := context.WithCancel(sess.Context())
+	eng := sim.NewEngine()
+	m := tui.New(ctx, eng, s.cfg.Params, tui.Options{FPS: s.cfg.FPS, Renderer: bm.MakeRenderer(sess), Served: true, Idle: s.cfg.Idle})
+	opts := append(bm.MakeOptions(sess), tea.WithAltScreen(), tea.WithFilter(dropSuspend))
+	p := tea.NewProgram(m, opts...)
+	s.mu.Lock()
+	s.programs[p] = struct{}{}
+	s.mu.Unlock()
+	go func() {
+		<-sess.Context().Done()
+		cancel()
+		eng.Stop()
+		s.mu.Lock()
+		delete(s.programs, p)
+		s.mu.Unlock()
+	}()
+	return p
+}
+
+// dropSuspend ignores ctrl+z: a served session has no job control.
+func dropSuspend(_ tea.Model, msg tea.Msg) tea.Msg {
+	if _, ok := msg.(tea.SuspendMsg); ok {
+		return nil
+	}
+	return msg
+}
+
+// Serve accepts connections on ln until Shutdown.
+func (s *Server) Serve(ln net.Listener) error {
+	s.log.Info("listening", "addr", ln.Addr().String(), "max_sessions", s.cfg.MaxSessions, "keys", len(s.keys))
+	if err := s.srv.Serve(ln); err != nil && !errors.Is(err, ssh.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	return nil
+}
+
+// ListenAndServe listens on cfg.Listen and serves.
+func (s *Server) ListenAndServe() error {
+	ln, err := net.Listen("tcp", s.cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("serve: --listen: %w", err)
+	}
+	return s.Serve(ln)
+}
+
+// Shutdown quits every session's program (restoring its client's terminal),
+// waits until those sessions have ended or ctx expires, then closes the
+// listener and the connections.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.mu.Lock()
+	s.closing = true
+	for p := range s.programs {
+		p.Quit()
+	}
+	s.mu.Unlock()
+	s.log.Info("shutting down", "sessions", s.active.Load())
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for s.active.Load() > 0 {
+		select {
+		case <-ctx.Done():
+			s.log.Warn("shutdown deadline: closing remaining sessions", "sessions", s.active.Load())
+			return s.srv.Close()
+		case <-tick.C:
+		}
+	}
+	return s.srv.Close()
+}
+
+// Active returns the number of sessions being served.
+func (s *Server) Active() int { return int(s.active.Load()) }
