@@ -326,7 +326,7 @@ func TestIdlePausesThenQuits(t *testing.T) {
 	m.opt.Idle = time.Minute
 	t0 := time.Now()
 	m.input0 = t0
-	if m.idleCheck(t0.Add(30 * time.Second)) || src.paused {
+	if m.idleCheck(t0.Add(30*time.Second)) || src.paused {
 		t.Fatal("paused too early")
 	}
 	if m.idleCheck(t0.Add(61*time.Second)) || !src.paused || !strings.Contains(m.msg, "idle") {
