@@ -59,6 +59,9 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		work = float64(params.Particles) * float64(len(res.Data)/2) * steps
 	}
 	fmt.Fprintf(stdout, "backend            %s\n", res.Backend)
+	if res.Note != "" {
+		fmt.Fprintf(stdout, "note               %s\n", res.Note)
+	}
 	fmt.Fprintf(stdout, "workload           B=%d particles, N=%d points, D=%d, %d %s steps, estimators=%v, jacobian=%s\n",
 		params.Particles, len(res.Data)/2, params.Dim, last, params.Solver, params.Estimators, params.Jacobian)
 	fmt.Fprintf(stdout, "steady state       %.3f s for %d steps (%.2f ms/step)\n", el, last, 1e3*el/steps)

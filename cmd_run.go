@@ -23,12 +23,17 @@ func (s *setFlags) Set(v string) error { *s = append(*s, v); return nil }
 type scenarioFlags struct {
 	preset string
 	sets   setFlags
+	gpu    string
 }
 
 func (f *scenarioFlags) register(fs *flag.FlagSet, defPreset string) {
 	fs.StringVar(&f.preset, "preset", defPreset, "preset name (see `fisherscope presets`) or path to a .toml file")
 	fs.Var(&f.sets, "set", "override a parameter: key=value (repeatable; see README for every key)")
+	fs.StringVar(&f.gpu, "gpu", "", "GPU use: auto (when present and the scenario allows), off (CPU only), force (fail without one); default: the backend parameter")
 }
+
+// gpuBackends maps --gpu values to the backend parameter.
+var gpuBackends = map[string]string{"auto": "auto", "off": "cpu", "force": "gpu"}
 
 // load returns the preset with the --set overrides applied. A --set of a
 // swept key pins it: that axis of the sweep is dropped.
@@ -48,6 +53,19 @@ func (f *scenarioFlags) load() (*presets.Preset, error) {
 		}
 		for i, ax := range p.Sweep {
 			if ax.Key == k {
+				p.Sweep = append(p.Sweep[:i], p.Sweep[i+1:]...)
+				break
+			}
+		}
+	}
+	if f.gpu != "" {
+		b, ok := gpuBackends[f.gpu]
+		if !ok {
+			return nil, fmt.Errorf("--gpu: unknown value %q (allowed: auto, off, force)", f.gpu)
+		}
+		p.Params.Backend = b
+		for i, ax := range p.Sweep {
+			if ax.Key == "backend" {
 				p.Sweep = append(p.Sweep[:i], p.Sweep[i+1:]...)
 				break
 			}
@@ -105,7 +123,10 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	for i, r := range runs {
 		res, err := sim.Run(ctx, r.Params, nil)
 		if err != nil {
-			return fmt.Errorf("run %s: %w", strings.TrimSpace(r.Label), err)
+			if r.Label == "" {
+				return fmt.Errorf("run: %w", err)
+			}
+			return fmt.Errorf("run %s: %w", r.Label, err)
 		}
 		results[i] = res
 		if !f.quiet && len(runs) > 1 {

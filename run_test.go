@@ -169,6 +169,8 @@ func TestRunErrorsAndFormats(t *testing.T) {
 		"set val": {"run", "--set", "particles=0"},
 		"preset":  {"run", "--preset", "nope"},
 		"extra":   {"run", "extra"},
+		"gpu":     {"run", "--gpu", "maybe"},
+		"force":   {"run", "--preset", "testdata/small.toml", "--gpu", "force"},
 	} {
 		if _, _, err := runCmd(t, args...); err == nil {
 			t.Errorf("%s: accepted", name)

@@ -28,6 +28,7 @@ import (
 // concurrent use.
 type Server struct {
 	cfg    Config
+	acc    *sim.Accelerator // one GPU queue for every session
 	log    *slog.Logger
 	keys   []gossh.PublicKey
 	srv    *ssh.Server
@@ -58,7 +59,7 @@ func New(cfg Config) (*Server, error) {
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	s := &Server{cfg: cfg, log: log, keys: keys, programs: map[*tea.Program]struct{}{}}
+	s := &Server{cfg: cfg, log: log, keys: keys, programs: map[*tea.Program]struct{}{}, acc: sim.NewAccelerator()}
 	s.srv, err = wish.NewServer(
 		wish.WithAddress(cfg.Listen),
 		wish.WithHostKeyPath(filepath.Join(cfg.StateDir, "ssh_host_ed25519")),
@@ -140,7 +141,7 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 		return nil
 	}
 	ctx, cancel := context.WithCancel(sess.Context())
-	eng := sim.NewEngine()
+	eng := sim.NewEngineWith(s.acc)
 	m := tui.New(ctx, eng, s.cfg.Params, tui.Options{FPS: s.cfg.FPS, Renderer: bm.MakeRenderer(sess), Served: true, Idle: s.cfg.Idle})
 	opts := append(bm.MakeOptions(sess), tea.WithAltScreen(), tea.WithFilter(dropSuspend))
 	p := tea.NewProgram(m, opts...)
@@ -197,6 +198,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	s.log.Info("shutting down", "sessions", s.active.Load())
 	tick := time.NewTicker(10 * time.Millisecond)
 	defer tick.Stop()
+	defer s.acc.Close()
 	for s.active.Load() > 0 {
 		select {
 		case <-ctx.Done():

@@ -19,19 +19,31 @@ type Backend interface {
 	Close()
 }
 
-// ErrNoGPU is returned for backend=gpu: this build has no GPU backend.
-var ErrNoGPU = errors.New("backend: gpu unavailable: no GPU backend in this build (allowed now: auto, cpu)")
+// ErrNoGPU wraps the reason backend=gpu cannot run.
+var ErrNoGPU = errors.New("backend: gpu unavailable")
 
 // newBackend returns the backend named by p.Backend and, for auto, the
-// reason a GPU is not used.
-func newBackend(bt *Batch) (Backend, string, error) {
+// reason a GPU is not used. acc may be nil (then no GPU is tried).
+func newBackend(bt *Batch, acc *Accelerator) (Backend, string, error) {
+	w := runtime.GOMAXPROCS(0)
 	switch bt.Params.Backend {
-	case "gpu":
-		return nil, "", ErrNoGPU
-	case "auto":
-		return newCPU(bt, runtime.GOMAXPROCS(0)), "no GPU backend in this build", nil
 	case "cpu":
-		return newCPU(bt, runtime.GOMAXPROCS(0)), "", nil
+		return newCPU(bt, w), "", nil
+	case "gpu", "auto":
+		reason := gpuEligible(bt)
+		if reason == "" {
+			if acc == nil {
+				reason = "no accelerator attached"
+			} else if dev, err := acc.device(); err != nil {
+				reason = err.Error()
+			} else {
+				return newGPUBackend(bt, dev, w), "", nil
+			}
+		}
+		if bt.Params.Backend == "gpu" {
+			return nil, "", fmt.Errorf("%w: %s (allowed: auto, cpu)", ErrNoGPU, reason)
+		}
+		return newCPU(bt, w), gpuReason(errors.New(reason)), nil
 	}
 	return nil, "", fmt.Errorf("backend: unknown value %q (allowed: auto, cpu, gpu)", bt.Params.Backend)
 }

@@ -31,6 +31,7 @@ type Batch struct {
 	Est, EstRelErr, EstVar               []float64 // B×E
 	MatVecs, QRs                         []int64   // B×E spent this row
 
+	ext   *external        // posterior summaries from an accelerator (nil: CPU only)
 	rngs  []*rand.Rand     // per particle probe streams
 	skets [][]model.Sketch // per particle: E×R sketches (hutch++ only)
 	traj  []float64        // DF-EA particles' states at every row

@@ -22,6 +22,7 @@ type Engine struct {
 	tokens atomic.Int64  // single steps granted while paused
 	pace   atomic.Int64  // minimum duration of a step in ns (0: as fast as possible)
 	wake   chan struct{} // nudges a paused run
+	acc    *Accelerator
 }
 
 // SetPace makes every step last at least d (0: as fast as possible), so that
@@ -31,8 +32,13 @@ func (e *Engine) SetPace(d time.Duration) { e.pace.Store(int64(max(d, 0))) }
 // Pace returns the minimum step duration.
 func (e *Engine) Pace() time.Duration { return time.Duration(e.pace.Load()) }
 
-// NewEngine returns an idle engine.
-func NewEngine() *Engine { return &Engine{wake: make(chan struct{}, 1)} }
+// NewEngine returns an idle engine with its own accelerator (the GPU is
+// looked for the first time a scenario can use it).
+func NewEngine() *Engine { return NewEngineWith(NewAccelerator()) }
+
+// NewEngineWith returns an idle engine that shares acc (nil: CPU only) with
+// other engines.
+func NewEngineWith(acc *Accelerator) *Engine { return &Engine{wake: make(chan struct{}, 1), acc: acc} }
 
 // Restart validates p and, if it is valid, cancels the run in flight (it
 // stops within one step), waits for it, and starts p in the background. An
@@ -53,7 +59,7 @@ func (e *Engine) Restart(ctx context.Context, p Params) error {
 	e.latest.Store(&Frame{Params: p, Total: len(sc.grid), Grid: sc.grid, T: sc.grid[0], Positions: projectStart(sc), Data: sc.data2d})
 	go func() {
 		defer close(done)
-		res, err := safeExecute(rctx, sc, obs)
+		res, err := safeExecute(rctx, sc, obs, e.acc)
 		obs.final(res, err)
 	}()
 	return nil
@@ -181,11 +187,11 @@ func (o *engineObserver) final(res *Result, err error) {
 }
 
 // safeExecute is execute with panics turned into errors (see worker.safeRun).
-func safeExecute(ctx context.Context, sc *scenario, obs observer) (res *Result, err error) {
+func safeExecute(ctx context.Context, sc *scenario, obs observer, acc *Accelerator) (res *Result, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			res, err = nil, fmt.Errorf("internal error: %v", r)
 		}
 	}()
-	return execute(ctx, sc, obs)
+	return execute(ctx, sc, obs, acc)
 }

@@ -41,9 +41,9 @@ type observer interface {
 }
 
 // execute runs a scenario to the end (or until ctx is cancelled).
-func execute(ctx context.Context, sc *scenario, obs observer) (*Result, error) {
+func execute(ctx context.Context, sc *scenario, obs observer, acc *Accelerator) (*Result, error) {
 	bt := newBatch(sc)
-	be, note, err := newBackend(bt)
+	be, note, err := newBackend(bt, acc)
 	if err != nil {
 		return nil, err
 	}
@@ -74,7 +74,7 @@ func execute(ctx context.Context, sc *scenario, obs observer) (*Result, error) {
 	if err := fillDFEA(ctx, bt, rows, rd.scratch); err != nil {
 		return nil, err
 	}
-	return &Result{Params: sc.p, Backend: name, Note: note, Rows: rows, Particles: particles(bt, sc.start),
+	return &Result{Params: sc.p, Backend: be.Name(), Note: note, Rows: rows, Particles: particles(bt, sc.start),
 		Data: sc.data2d, Elapsed: time.Since(start)}, nil
 }
 

@@ -16,11 +16,19 @@ func (h headless) row(_ *Batch, rows []Row, _, _ string) {
 // Run validates p, runs the scenario to the end on the calling goroutine (the
 // backend may use more) and returns every row and particle. onRow, if not
 // nil, sees each row as soon as it is made (the DF-EA summaries are filled
-// only in the Result). It returns ctx's error if cancelled.
+// only in the Result). It returns ctx's error if cancelled. A GPU, if the
+// scenario can use one, is opened for this run and closed after it.
 func Run(ctx context.Context, p Params, onRow func(Row)) (*Result, error) {
+	acc := NewAccelerator()
+	defer acc.Close()
+	return RunWith(ctx, p, onRow, acc)
+}
+
+// RunWith is Run with a shared accelerator (nil: CPU only).
+func RunWith(ctx context.Context, p Params, onRow func(Row), acc *Accelerator) (*Result, error) {
 	sc, err := buildScenario(p)
 	if err != nil {
 		return nil, err
 	}
-	return execute(ctx, sc, headless{onRow})
+	return execute(ctx, sc, headless{onRow}, acc)
 }

@@ -53,7 +53,11 @@ func (w *worker) particle(k, i int, finish bool) error {
 	if c.Sigma <= 0 {
 		return nil // σ = 0 (sd-ve, sd-edm at t = 0): the Fisher is undefined there
 	}
-	bt.Mix.Posterior(w.post, x, c)
+	if bt.ext != nil && bt.ext.valid {
+		w.post.SetSummary(c, bt.ext.mean[k*d:(k+1)*d], bt.ext.trC[k], bt.ext.logQ[k])
+	} else {
+		bt.Mix.Posterior(w.post, x, c)
+	}
 	trF := w.post.TraceFisher()
 	bt.LogQ[k], bt.TrF[k] = w.post.LogDensity, trF
 	if i == 0 {

@@ -1,0 +1,187 @@
+package gpu
+
+import (
+	"bytes"
+	"errors"
+	"io/fs"
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"fisherscope/model"
+)
+
+// TestMissingDriverLibrary: a library that does not exist gives ErrNoDriver
+// with a message naming the library, on every machine.
+func TestMissingDriverLibrary(t *testing.T) {
+	_, err := loadDriverFrom("libcuda-fisherscope-missing.so.1")
+	if !errors.Is(err, ErrNoDriver) || !strings.Contains(err.Error(), "libcuda.so.1") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+// TestOpenWithoutDriver: on a machine without the NVIDIA driver Open fails
+// with ErrNoDriver and a message naming the library (CI takes this path).
+func TestOpenWithoutDriver(t *testing.T) {
+	d, err := Open()
+	if err == nil {
+		d.Close()
+		t.Skip("a GPU is present: the no-driver path cannot be observed here")
+	}
+	if _, derr := loadDriver(); derr == nil {
+		t.Skipf("driver present but no usable device: %v", err)
+	}
+	if !errors.Is(err, ErrNoDriver) || !strings.Contains(err.Error(), "libcuda.so.1") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+// TestNVRTCCompilesKernels compiles kernels.cu through the purego NVRTC
+// binding for sm_90 (no GPU needed); skipped where NVRTC is not installed.
+func TestNVRTCCompilesKernels(t *testing.T) {
+	nv, err := loadNVRTC()
+	if err != nil {
+		t.Skip(err)
+	}
+	cubin, err := nv.compileCUBIN(kernelSource, "kernels.cu", 90)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(cubin, []byte("\x7fELF")) {
+		t.Fatalf("NVRTC output is not a CUBIN (%d bytes)", len(cubin))
+	}
+	if _, err := nv.compileCUBIN("this is not CUDA", "bad.cu", 90); err == nil || !strings.Contains(err.Error(), "error") {
+		t.Errorf("bad source: %v", err)
+	}
+}
+
+// TestShippedPTX: the embedded PTX holds posterior2 with the ten parameters
+// the launcher passes.
+func TestShippedPTX(t *testing.T) {
+	b, err := fs.ReadFile(shippedPTX, "ptx/kernels.ptx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ptx := string(b)
+	if !strings.Contains(ptx, ".entry posterior2(") {
+		t.Fatal("posterior2 missing from the PTX")
+	}
+	for i := 0; i < 10; i++ {
+		if !strings.Contains(ptx, "posterior2_param_"+string(rune('0'+i))) {
+			t.Errorf("parameter %d missing", i)
+		}
+	}
+	if strings.Contains(ptx, "posterior2_param_10") {
+		t.Error("PTX has more parameters than the launcher passes")
+	}
+}
+
+// parityCase draws data, particles and coefficients.
+func parityCase(r *rand.Rand) (z, xs []float64, c model.Coeffs) {
+	n, b := 64+r.IntN(2000), 256
+	z = make([]float64, 2*n)
+	for i := range z {
+		z[i] = 4 * (2*r.Float64() - 1)
+	}
+	xs = make([]float64, 2*b)
+	sched, _ := model.ScheduleByName("vp")
+	c, _ = sched.At(0.02 + 0.98*r.Float64())
+	for i := range xs {
+		xs[i] = c.Alpha*4*(2*r.Float64()-1) + c.Sigma*r.NormFloat64()
+	}
+	return z, xs, c
+}
+
+// relL2 returns ‖a − b‖/‖b‖.
+func relL2(a, b []float64) float64 {
+	num, den := 0.0, 0.0
+	for i := range a {
+		num += (a[i] - b[i]) * (a[i] - b[i])
+		den += b[i] * b[i]
+	}
+	return math.Sqrt(num / den)
+}
+
+// exact computes the float64 score and tr F with the model.
+func exact(t *testing.T, z, xs []float64, c model.Coeffs) (score, trF []float64) {
+	m, err := model.NewDirac(z, 2, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := model.NewPosterior(m)
+	b := len(xs) / 2
+	score, trF = make([]float64, 2*b), make([]float64, b)
+	for i := 0; i < b; i++ {
+		m.Posterior(p, xs[2*i:2*i+2], c)
+		p.Score(score[2*i:2*i+2], xs[2*i:2*i+2])
+		trF[i] = p.TraceFisher()
+	}
+	return score, trF
+}
+
+// fromDevice turns E[u] and Var(u) into the score −E[u]/σ² and tr F = 2/σ² − Var(u)/σ⁴.
+func fromDevice(eu, varu []float64, c model.Coeffs) (score, trF []float64) {
+	s2 := c.Sigma * c.Sigma
+	score, trF = make([]float64, len(eu)), make([]float64, len(varu))
+	for i, v := range eu {
+		score[i] = -v / s2
+	}
+	for i, v := range varu {
+		trF[i] = 2/s2 - v/(s2*s2)
+	}
+	return score, trF
+}
+
+// TestReferenceParity is the CPU parity harness: the device algorithm in
+// float32 (accumulating u = x − αy) against the float64 model, relative L2
+// error ≤ 1e-5 on the score and on the trace.
+func TestReferenceParity(t *testing.T) {
+	r := rand.New(rand.NewPCG(6, 6))
+	for trial := 0; trial < 20; trial++ {
+		z, xs, c := parityCase(r)
+		data := NewData2(z)
+		b := len(xs) / 2
+		eu, varu := make([]float64, 2*b), make([]float64, b)
+		for i := 0; i < b; i++ {
+			e0, e1, v, _ := Reference2(data.Y0, data.Y1, float32(xs[2*i]), float32(xs[2*i+1]), float32(c.Alpha), float32(1/(2*c.Sigma*c.Sigma)))
+			eu[2*i], eu[2*i+1], varu[i] = float64(e0), float64(e1), float64(v)
+		}
+		gs, gt := fromDevice(eu, varu, c)
+		es, et := exact(t, z, xs, c)
+		if e := relL2(gs, es); e > 1e-5 {
+			t.Errorf("t=%.3f: score relative L2 error %.3g > 1e-5", c.T, e)
+		}
+		if e := relL2(gt, et); e > 1e-5 {
+			t.Errorf("t=%.3f: trace relative L2 error %.3g > 1e-5", c.T, e)
+		}
+	}
+}
+
+// TestGPUParity compares the device kernel with the float64 CPU posterior on
+// fresh random inputs; it runs only where a GPU exists.
+func TestGPUParity(t *testing.T) {
+	d, err := Open()
+	if err != nil {
+		t.Skipf("no GPU: %v", err)
+	}
+	defer d.Close()
+	t.Log(d.Info())
+	r := rand.New(rand.NewPCG(7, 7))
+	for trial := 0; trial < 20; trial++ {
+		z, xs, c := parityCase(r)
+		b := len(xs) / 2
+		eu, varu, logz := make([]float64, 2*b), make([]float64, b), make([]float64, b)
+		if err := d.Posterior2(NewData2(z), xs, c.Alpha, c.Sigma, eu, varu, logz); err != nil {
+			t.Fatal(err)
+		}
+		gs, gt := fromDevice(eu, varu, c)
+		es, et := exact(t, z, xs, c)
+		if e := relL2(gs, es); e > 1e-5 {
+			t.Errorf("t=%.3f: score relative L2 error %.3g > 1e-5", c.T, e)
+		}
+		if e := relL2(gt, et); e > 1e-5 {
+			t.Errorf("t=%.3f: trace relative L2 error %.3g > 1e-5", c.T, e)
+		}
+	}
+}

@@ -1,0 +1,120 @@
+package gpu
+
+import (
+	"fmt"
+	"unsafe"
+)
+
+// Data2 is a 2-D point set in device layout (float32, structure of arrays).
+type Data2 struct {
+	Y0, Y1 []float32
+}
+
+// NewData2 converts n×2 row-major float64 points.
+func NewData2(z []float64) *Data2 {
+	n := len(z) / 2
+	d := &Data2{Y0: make([]float32, n), Y1: make([]float32, n)}
+	for i := 0; i < n; i++ {
+		d.Y0[i], d.Y1[i] = float32(z[2*i]), float32(z[2*i+1])
+	}
+	return d
+}
+
+// Posterior2 runs the posterior2 kernel for the particles xs (B×2 plane
+// coordinates, float64) at (alpha, sigma) and writes E[u] (B×2), Var(u) (B)
+// and log Σ exp(l_j) (B) into the destinations, in float64.
+func (d *Device) Posterior2(data *Data2, xs []float64, alpha, sigma float64, eu, varu, logz []float64) error {
+	b, n := len(xs)/2, len(data.Y0)
+	if len(eu) != 2*b || len(varu) != b || len(logz) != b || n == 0 {
+		return fmt.Errorf("gpu: Posterior2 sizes: %d particles, %d points, outputs %d/%d/%d", b, n, len(eu), len(varu), len(logz))
+	}
+	return d.do(func() error {
+		bf := &d.bufs
+		if err := bf.ensure(d.drv, n, b); err != nil {
+			return err
+		}
+		if err := d.upload(data); err != nil {
+			return err
+		}
+		hx := bf.hostF32(0, 2*b)
+		for i, v := range xs {
+			hx[i] = float32(v)
+		}
+		if err := d.drv.check("cuMemcpyHtoD(xs)", d.drv.cuMemcpyHtoD(bf.xs, bf.host, uintptr(8*b))); err != nil {
+			return err
+		}
+		if err := d.launch2(n, b, float32(alpha), float32(1/(2*sigma*sigma))); err != nil {
+			return err
+		}
+		return d.download(b, eu, varu, logz)
+	})
+}
+
+// upload copies the data set to the device once (until another one comes).
+func (d *Device) upload(data *Data2) error {
+	bf := &d.bufs
+	key := uintptr(unsafe.Pointer(&data.Y0[0]))
+	if bf.dataKey == key && bf.dataN == len(data.Y0) {
+		return nil
+	}
+	n := uintptr(4 * len(data.Y0))
+	if err := d.drv.check("cuMemcpyHtoD(y0)", d.drv.cuMemcpyHtoD(bf.y0, unsafe.Pointer(&data.Y0[0]), n)); err != nil {
+		return err
+	}
+	if err := d.drv.check("cuMemcpyHtoD(y1)", d.drv.cuMemcpyHtoD(bf.y1, unsafe.Pointer(&data.Y1[0]), n)); err != nil {
+		return err
+	}
+	bf.dataKey, bf.dataN = key, len(data.Y0)
+	return nil
+}
+
+// kernelArgs2 is the argument block of posterior2, in pinned-compatible
+// layout: cuLaunchKernel reads it during the call.
+type kernelArgs2 struct {
+	y0, y1         uint64
+	n              int32
+	xs             uint64
+	b              int32
+	alpha, inv2s2  float32
+	eu, varu, logz uint64
+}
+
+func (d *Device) launch2(n, b int, alpha, inv2s2 float32) error {
+	bf := &d.bufs
+	a := &kernelArgs2{y0: bf.y0, y1: bf.y1, n: int32(n), xs: bf.xs, b: int32(b), alpha: alpha, inv2s2: inv2s2, eu: bf.eu, varu: bf.vu, logz: bf.lz}
+	params := [...]unsafe.Pointer{unsafe.Pointer(&a.y0), unsafe.Pointer(&a.y1), unsafe.Pointer(&a.n), unsafe.Pointer(&a.xs),
+		unsafe.Pointer(&a.b), unsafe.Pointer(&a.alpha), unsafe.Pointer(&a.inv2s2), unsafe.Pointer(&a.eu),
+		unsafe.Pointer(&a.varu), unsafe.Pointer(&a.logz)}
+	const block = 128
+	grid := uint32((b + block - 1) / block)
+	err := d.drv.check("cuLaunchKernel(posterior2)", d.drv.cuLaunchKernel(d.fnPost2, grid, 1, 1, block, 1, 1, 0, 0, unsafe.Pointer(&params[0]), nil))
+	if err == nil {
+		err = d.drv.check("cuCtxSynchronize", d.drv.cuCtxSynchronize())
+	}
+	return err
+}
+
+// download copies the outputs back and widens them to float64.
+func (d *Device) download(b int, eu, varu, logz []float64) error {
+	bf := &d.bufs
+	off := uintptr(8 * b)
+	for _, c := range []struct {
+		src  uint64
+		off  uintptr
+		size uintptr
+	}{{bf.eu, off, uintptr(8 * b)}, {bf.vu, off + uintptr(8*b), uintptr(4 * b)}, {bf.lz, off + uintptr(12*b), uintptr(4 * b)}} {
+		if err := d.drv.check("cuMemcpyDtoH", d.drv.cuMemcpyDtoH(unsafe.Add(bf.host, c.off), c.src, c.size)); err != nil {
+			return err
+		}
+	}
+	for i, v := range bf.hostF32(off, 2*b) {
+		eu[i] = float64(v)
+	}
+	for i, v := range bf.hostF32(off+uintptr(8*b), b) {
+		varu[i] = float64(v)
+	}
+	for i, v := range bf.hostF32(off+uintptr(12*b), b) {
+		logz[i] = float64(v)
+	}
+	return nil
+}

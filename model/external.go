@@ -1,0 +1,38 @@
+package model
+
+// Plane returns the embedding columns E (D×2 row-major) and the plane
+// coordinates z (N×2 row-major) of a Dirac mixture whose points lie in a
+// known plane, and ok = false otherwise. D = 2 data are their own plane
+// (E = I). The slices are views: do not modify them.
+func (m *Dirac) Plane() (e, z []float64, ok bool) {
+	if m.plane != nil {
+		return m.plane.e, m.plane.z, true
+	}
+	if m.d == 2 {
+		return []float64{1, 0, 0, 1}, m.y, true
+	}
+	return nil, nil, false
+}
+
+// UniformLogWeight returns log π when every component has the same weight.
+func (m *Dirac) UniformLogWeight() (float64, bool) {
+	for _, l := range m.logPi {
+		if l != m.logPi[0] {
+			return 0, false
+		}
+	}
+	return m.logPi[0], true
+}
+
+// SetSummary fills p with a posterior computed elsewhere (an accelerator):
+// the denoiser, tr C and log q at the coefficients c. The component weights
+// are not known then, so p must not be used for matvecs or matrices until the
+// next Mixture.Posterior call (they panic).
+func (p *Posterior) SetSummary(c Coeffs, mean []float64, trC, logQ float64) {
+	p.C = c
+	copy(p.Mean, mean)
+	p.TrCov = trC
+	p.SecondMoment = trC + dot(mean, mean)
+	p.LogDensity = logQ
+	p.summaryOnly = true
+}

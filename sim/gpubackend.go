@@ -1,0 +1,157 @@
+package sim
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+
+	"fisherscope/gpu"
+	"fisherscope/model"
+)
+
+// gpuEligible says why a scenario cannot run its posterior on the GPU, or "".
+// The device computes the batched posterior of plane (2-D) Dirac data with
+// equal weights; estimators and the fundamental matrix need the posterior's
+// weights and stay on the CPU, so such scenarios run on the CPU entirely.
+func gpuEligible(bt *Batch) string {
+	p := bt.Params
+	switch {
+	case len(p.Estimators) > 0:
+		return "estimators run on the CPU (set estimators=none to use the GPU)"
+	case p.Jacobian != "off":
+		return "the fundamental matrix runs on the CPU (set jacobian=off to use the GPU)"
+	case p.Solver != "ddim" && p.Solver != "euler":
+		return "solver " + p.Solver + " evaluates stages on the CPU (use ddim or euler)"
+	}
+	d, ok := bt.Mix.(*model.Dirac)
+	if !ok {
+		return "Gaussian-mixture data run on the CPU"
+	}
+	if _, _, ok := d.Plane(); !ok {
+		return "data off their plane (ambient_noise > 0) run on the CPU"
+	}
+	if _, ok := d.UniformLogWeight(); !ok {
+		return "weighted data run on the CPU"
+	}
+	return ""
+}
+
+// gpuBackend computes each step's posterior on the device, then lets the
+// CPU workers do the rest (likelihood, state update) from those summaries.
+// After a device error it falls back to CPU posteriors for the rest of the
+// run, keeping the run's state.
+type gpuBackend struct {
+	cpu    *cpu
+	dev    posteriorDevice
+	data   *gpu.Data2
+	e      []float64 // D×2 embedding columns
+	logPi  float64
+	xp, eu []float64 // B×2
+	vu, lz []float64 // B
+	failed error
+}
+
+// posteriorDevice is what the backend needs of a GPU (gpu.Device, or a fake
+// in tests).
+type posteriorDevice interface {
+	Posterior2(data *gpu.Data2, xs []float64, alpha, sigma float64, eu, varu, logz []float64) error
+	Info() string
+}
+
+func newGPUBackend(bt *Batch, dev posteriorDevice, workers int) *gpuBackend {
+	d := bt.Mix.(*model.Dirac)
+	e, z, _ := d.Plane()
+	lp, _ := d.UniformLogWeight()
+	g := &gpuBackend{cpu: newCPU(bt, workers), dev: dev, data: gpu.NewData2(z), e: e, logPi: lp,
+		xp: make([]float64, 2*bt.B), eu: make([]float64, 2*bt.B), vu: make([]float64, bt.B), lz: make([]float64, bt.B)}
+	bt.ext = &external{mean: make([]float64, bt.B*bt.D), trC: make([]float64, bt.B), logQ: make([]float64, bt.B)}
+	return g
+}
+
+// Name implements Backend.
+func (g *gpuBackend) Name() string {
+	if g.failed != nil {
+		return g.cpu.Name() + " (GPU failed: " + g.failed.Error() + ")"
+	}
+	return "gpu " + g.dev.Info()
+}
+
+// Step implements Backend.
+func (g *gpuBackend) Step(ctx context.Context, bt *Batch, i int) error {
+	g.prepass(bt, i)
+	return g.cpu.Step(ctx, bt, i)
+}
+
+// Finish implements Backend.
+func (g *gpuBackend) Finish(ctx context.Context, bt *Batch, i int) error {
+	g.prepass(bt, i)
+	return g.cpu.Finish(ctx, bt, i)
+}
+
+// Close implements Backend (the device belongs to the Accelerator).
+func (g *gpuBackend) Close() { g.cpu.Close() }
+
+// prepass fills bt.ext with the device posterior at row i, or switches the
+// batch to CPU posteriors on the first device error.
+func (g *gpuBackend) prepass(bt *Batch, i int) {
+	c := bt.Coeffs[i]
+	if g.failed != nil || c.Sigma <= 0 {
+		bt.ext.valid = false
+		return
+	}
+	if err := g.devicePosterior(bt, c); err != nil {
+		g.failed = err
+		bt.ext.valid = false
+		return
+	}
+	bt.ext.valid = true
+}
+
+func (g *gpuBackend) devicePosterior(bt *Batch, c model.Coeffs) error {
+	d, b := bt.D, bt.B
+	r2 := bt.ext.trC // reuse as scratch for the off-plane residuals
+	for k := 0; k < b; k++ {
+		x := bt.X[k*d : (k+1)*d]
+		var p0, p1 float64
+		for j := 0; j < d; j++ {
+			p0 += g.e[2*j] * x[j]
+			p1 += g.e[2*j+1] * x[j]
+		}
+		rr := 0.0
+		for j := 0; j < d; j++ {
+			v := x[j] - g.e[2*j]*p0 - g.e[2*j+1]*p1
+			rr += v * v
+		}
+		g.xp[2*k], g.xp[2*k+1], r2[k] = p0, p1, rr
+	}
+	if err := g.dev.Posterior2(g.data, g.xp, c.Alpha, c.Sigma, g.eu, g.vu, g.lz); err != nil {
+		return err
+	}
+	s2 := c.Sigma * c.Sigma
+	norm := 0.5 * float64(d) * math.Log(2*math.Pi*s2)
+	for k := 0; k < b; k++ {
+		m0 := (g.xp[2*k] - g.eu[2*k]) / c.Alpha
+		m1 := (g.xp[2*k+1] - g.eu[2*k+1]) / c.Alpha
+		for j := 0; j < d; j++ {
+			bt.ext.mean[k*d+j] = g.e[2*j]*m0 + g.e[2*j+1]*m1
+		}
+		bt.ext.logQ[k] = g.lz[k] + g.logPi - r2[k]/(2*s2) - norm
+		bt.ext.trC[k] = g.vu[k] / (c.Alpha * c.Alpha)
+		if math.IsNaN(bt.ext.logQ[k]) || math.IsNaN(bt.ext.trC[k]) {
+			return errors.New("gpu: non-finite posterior from the device")
+		}
+	}
+	return nil
+}
+
+// external holds posterior summaries computed outside the workers.
+type external struct {
+	valid bool
+	mean  []float64 // B×D
+	trC   []float64 // B
+	logQ  []float64 // B
+}
+
+// gpuReason formats why the GPU is not used.
+func gpuReason(err error) string { return fmt.Sprintf("GPU not used: %v", err) }
