@@ -7,7 +7,7 @@ import "unsafe"
 type buffers struct {
 	n, b           int            // capacities: data points, particles
 	y0, y1         uint64         // device data (float32)
-	xs, eu, vu, lz uint64         // device particles and outputs
+	xs, eu, cu, lz uint64         // device particles and outputs
 	host           unsafe.Pointer // pinned: xs (2b) | eu (2b) | vu (b) | lz (b)
 	hostBytes      uintptr
 	dataN          int
@@ -29,7 +29,7 @@ func (bf *buffers) ensure(drv *driver, n, b int) error {
 		bf.n = n
 	}
 	if b > bf.b {
-		for _, p := range []*uint64{&bf.xs, &bf.eu, &bf.vu, &bf.lz} {
+		for _, p := range []*uint64{&bf.xs, &bf.eu, &bf.cu, &bf.lz} {
 			drv.cuMemFree(*p)
 			*p = 0
 		}
@@ -38,13 +38,13 @@ func (bf *buffers) ensure(drv *driver, n, b int) error {
 			bf.host = nil
 		}
 		bf.b = 0
-		sizes := []uintptr{uintptr(8 * b), uintptr(8 * b), uintptr(4 * b), uintptr(4 * b)}
-		for i, p := range []*uint64{&bf.xs, &bf.eu, &bf.vu, &bf.lz} {
+		sizes := []uintptr{uintptr(8 * b), uintptr(8 * b), uintptr(12 * b), uintptr(4 * b)}
+		for i, p := range []*uint64{&bf.xs, &bf.eu, &bf.cu, &bf.lz} {
 			if err := drv.check("cuMemAlloc", drv.cuMemAlloc(p, sizes[i])); err != nil {
 				return err
 			}
 		}
-		bf.hostBytes = uintptr(24 * b)
+		bf.hostBytes = uintptr(32 * b)
 		if err := drv.check("cuMemAllocHost", drv.cuMemAllocHost(&bf.host, bf.hostBytes)); err != nil {
 			return err
 		}
@@ -54,7 +54,7 @@ func (bf *buffers) ensure(drv *driver, n, b int) error {
 }
 
 func (bf *buffers) free(drv *driver) {
-	for _, p := range []uint64{bf.y0, bf.y1, bf.xs, bf.eu, bf.vu, bf.lz} {
+	for _, p := range []uint64{bf.y0, bf.y1, bf.xs, bf.eu, bf.cu, bf.lz} {
 		if p != 0 {
 			drv.cuMemFree(p)
 		}

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"gonum.org/v1/gonum/mat"
+
 	"fisherscope/model"
 )
 
@@ -103,58 +105,76 @@ func relL2(a, b []float64) float64 {
 	return math.Sqrt(num / den)
 }
 
-// exact computes the float64 score and tr F with the model.
-func exact(t *testing.T, z, xs []float64, c model.Coeffs) (score, trF []float64) {
+// fromDevice turns device outputs into the score −E[u]/σ², tr F =
+// 2/σ² − tr Cov(u)/σ⁴ and the Fisher entries F = I/σ² − Cov(u)/σ⁴.
+func fromDevice(out *Out2, c model.Coeffs) (score, trF, fisher []float64) {
+	s2 := c.Sigma * c.Sigma
+	b := len(out.LogZ)
+	score, trF, fisher = make([]float64, 2*b), make([]float64, b), make([]float64, 3*b)
+	for i, v := range out.EU {
+		score[i] = -v / s2
+	}
+	for i := 0; i < b; i++ {
+		c00, c01, c11 := out.CovU[3*i], out.CovU[3*i+1], out.CovU[3*i+2]
+		trF[i] = 2/s2 - (c00+c11)/(s2*s2)
+		fisher[3*i], fisher[3*i+1], fisher[3*i+2] = 1/s2-c00/(s2*s2), -c01/(s2*s2), 1/s2-c11/(s2*s2)
+	}
+	return score, trF, fisher
+}
+
+// exact computes the float64 score, tr F and Fisher entries with the model.
+func exact(t *testing.T, z, xs []float64, c model.Coeffs) (score, trF, fisher []float64) {
 	m, err := model.NewDirac(z, 2, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	p := model.NewPosterior(m)
+	f := mat.NewSymDense(2, nil)
 	b := len(xs) / 2
-	score, trF = make([]float64, 2*b), make([]float64, b)
+	score, trF, fisher = make([]float64, 2*b), make([]float64, b), make([]float64, 3*b)
 	for i := 0; i < b; i++ {
 		m.Posterior(p, xs[2*i:2*i+2], c)
 		p.Score(score[2*i:2*i+2], xs[2*i:2*i+2])
 		trF[i] = p.TraceFisher()
+		p.FisherTo(f)
+		fisher[3*i], fisher[3*i+1], fisher[3*i+2] = f.At(0, 0), f.At(0, 1), f.At(1, 1)
 	}
-	return score, trF
+	return score, trF, fisher
 }
 
-// fromDevice turns E[u] and Var(u) into the score −E[u]/σ² and tr F = 2/σ² − Var(u)/σ⁴.
-func fromDevice(eu, varu []float64, c model.Coeffs) (score, trF []float64) {
-	s2 := c.Sigma * c.Sigma
-	score, trF = make([]float64, len(eu)), make([]float64, len(varu))
-	for i, v := range eu {
-		score[i] = -v / s2
+// checkParity compares device outputs with the float64 model: relative L2
+// error ≤ 1e-5 on the score, the trace and the Fisher entries.
+func checkParity(t *testing.T, z, xs []float64, c model.Coeffs, out *Out2) {
+	t.Helper()
+	gs, gt, gf := fromDevice(out, c)
+	es, et, ef := exact(t, z, xs, c)
+	for _, q := range []struct {
+		name string
+		a, b []float64
+	}{{"score", gs, es}, {"trace", gt, et}, {"Fisher", gf, ef}} {
+		if e := relL2(q.a, q.b); e > 1e-5 {
+			t.Errorf("t=%.3f: %s relative L2 error %.3g > 1e-5", c.T, q.name, e)
+		}
 	}
-	for i, v := range varu {
-		trF[i] = 2/s2 - v/(s2*s2)
-	}
-	return score, trF
 }
 
 // TestReferenceParity is the CPU parity harness: the device algorithm in
-// float32 (accumulating u = x − αy) against the float64 model, relative L2
-// error ≤ 1e-5 on the score and on the trace.
+// float32 (accumulating u = x − αy) against the float64 model.
 func TestReferenceParity(t *testing.T) {
 	r := rand.New(rand.NewPCG(6, 6))
 	for trial := 0; trial < 20; trial++ {
 		z, xs, c := parityCase(r)
 		data := NewData2(z)
 		b := len(xs) / 2
-		eu, varu := make([]float64, 2*b), make([]float64, b)
+		out := NewOut2(b)
 		for i := 0; i < b; i++ {
-			e0, e1, v, _ := Reference2(data.Y0, data.Y1, float32(xs[2*i]), float32(xs[2*i+1]), float32(c.Alpha), float32(1/(2*c.Sigma*c.Sigma)))
-			eu[2*i], eu[2*i+1], varu[i] = float64(e0), float64(e1), float64(v)
+			eu, cov, lz := Reference2(data.Y0, data.Y1, float32(xs[2*i]), float32(xs[2*i+1]), float32(c.Alpha), float32(1/(2*c.Sigma*c.Sigma)))
+			out.EU[2*i], out.EU[2*i+1], out.LogZ[i] = float64(eu[0]), float64(eu[1]), float64(lz)
+			for j := range cov {
+				out.CovU[3*i+j] = float64(cov[j])
+			}
 		}
-		gs, gt := fromDevice(eu, varu, c)
-		es, et := exact(t, z, xs, c)
-		if e := relL2(gs, es); e > 1e-5 {
-			t.Errorf("t=%.3f: score relative L2 error %.3g > 1e-5", c.T, e)
-		}
-		if e := relL2(gt, et); e > 1e-5 {
-			t.Errorf("t=%.3f: trace relative L2 error %.3g > 1e-5", c.T, e)
-		}
+		checkParity(t, z, xs, c, out)
 	}
 }
 
@@ -170,18 +190,10 @@ func TestGPUParity(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 7))
 	for trial := 0; trial < 20; trial++ {
 		z, xs, c := parityCase(r)
-		b := len(xs) / 2
-		eu, varu, logz := make([]float64, 2*b), make([]float64, b), make([]float64, b)
-		if err := d.Posterior2(NewData2(z), xs, c.Alpha, c.Sigma, eu, varu, logz); err != nil {
+		out := NewOut2(len(xs) / 2)
+		if err := d.Posterior2(NewData2(z), xs, c.Alpha, c.Sigma, out); err != nil {
 			t.Fatal(err)
 		}
-		gs, gt := fromDevice(eu, varu, c)
-		es, et := exact(t, z, xs, c)
-		if e := relL2(gs, es); e > 1e-5 {
-			t.Errorf("t=%.3f: score relative L2 error %.3g > 1e-5", c.T, e)
-		}
-		if e := relL2(gt, et); e > 1e-5 {
-			t.Errorf("t=%.3f: trace relative L2 error %.3g > 1e-5", c.T, e)
-		}
+		checkParity(t, z, xs, c, out)
 	}
 }

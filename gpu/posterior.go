@@ -20,13 +20,24 @@ func NewData2(z []float64) *Data2 {
 	return d
 }
 
+// Out2 receives the results of Posterior2 for B particles, in float64.
+type Out2 struct {
+	EU   []float64 // B×2: E[u], u = x − αy
+	CovU []float64 // B×3: Cov(u) = α² C_z as c00, c01, c11
+	LogZ []float64 // B: log Σ_j exp(−|u_j|²/(2σ²))
+}
+
+// NewOut2 allocates outputs for b particles.
+func NewOut2(b int) *Out2 {
+	return &Out2{EU: make([]float64, 2*b), CovU: make([]float64, 3*b), LogZ: make([]float64, b)}
+}
+
 // Posterior2 runs the posterior2 kernel for the particles xs (B×2 plane
-// coordinates, float64) at (alpha, sigma) and writes E[u] (B×2), Var(u) (B)
-// and log Σ exp(l_j) (B) into the destinations, in float64.
-func (d *Device) Posterior2(data *Data2, xs []float64, alpha, sigma float64, eu, varu, logz []float64) error {
+// coordinates, float64) at (alpha, sigma) and writes the results into out.
+func (d *Device) Posterior2(data *Data2, xs []float64, alpha, sigma float64, out *Out2) error {
 	b, n := len(xs)/2, len(data.Y0)
-	if len(eu) != 2*b || len(varu) != b || len(logz) != b || n == 0 {
-		return fmt.Errorf("gpu: Posterior2 sizes: %d particles, %d points, outputs %d/%d/%d", b, n, len(eu), len(varu), len(logz))
+	if len(out.EU) != 2*b || len(out.CovU) != 3*b || len(out.LogZ) != b || n == 0 {
+		return fmt.Errorf("gpu: Posterior2 sizes: %d particles, %d points, outputs %d/%d/%d", b, n, len(out.EU), len(out.CovU), len(out.LogZ))
 	}
 	return d.do(func() error {
 		bf := &d.bufs
@@ -46,7 +57,7 @@ func (d *Device) Posterior2(data *Data2, xs []float64, alpha, sigma float64, eu,
 		if err := d.launch2(n, b, float32(alpha), float32(1/(2*sigma*sigma))); err != nil {
 			return err
 		}
-		return d.download(b, eu, varu, logz)
+		return d.download(b, out)
 	})
 }
 
@@ -76,15 +87,15 @@ type kernelArgs2 struct {
 	xs             uint64
 	b              int32
 	alpha, inv2s2  float32
-	eu, varu, logz uint64
+	eu, covu, logz uint64
 }
 
 func (d *Device) launch2(n, b int, alpha, inv2s2 float32) error {
 	bf := &d.bufs
-	a := &kernelArgs2{y0: bf.y0, y1: bf.y1, n: int32(n), xs: bf.xs, b: int32(b), alpha: alpha, inv2s2: inv2s2, eu: bf.eu, varu: bf.vu, logz: bf.lz}
+	a := &kernelArgs2{y0: bf.y0, y1: bf.y1, n: int32(n), xs: bf.xs, b: int32(b), alpha: alpha, inv2s2: inv2s2, eu: bf.eu, covu: bf.cu, logz: bf.lz}
 	params := [...]unsafe.Pointer{unsafe.Pointer(&a.y0), unsafe.Pointer(&a.y1), unsafe.Pointer(&a.n), unsafe.Pointer(&a.xs),
 		unsafe.Pointer(&a.b), unsafe.Pointer(&a.alpha), unsafe.Pointer(&a.inv2s2), unsafe.Pointer(&a.eu),
-		unsafe.Pointer(&a.varu), unsafe.Pointer(&a.logz)}
+		unsafe.Pointer(&a.covu), unsafe.Pointer(&a.logz)}
 	const block = 128
 	grid := uint32((b + block - 1) / block)
 	err := d.drv.check("cuLaunchKernel(posterior2)", d.drv.cuLaunchKernel(d.fnPost2, grid, 1, 1, block, 1, 1, 0, 0, unsafe.Pointer(&params[0]), nil))
@@ -94,27 +105,24 @@ func (d *Device) launch2(n, b int, alpha, inv2s2 float32) error {
 	return err
 }
 
-// download copies the outputs back and widens them to float64.
-func (d *Device) download(b int, eu, varu, logz []float64) error {
+// download copies the outputs back and widens them to float64. Pinned
+// layout: xs (2b) | eu (2b) | covu (3b) | logz (b) float32.
+func (d *Device) download(b int, out *Out2) error {
 	bf := &d.bufs
 	off := uintptr(8 * b)
-	for _, c := range []struct {
-		src  uint64
-		off  uintptr
-		size uintptr
-	}{{bf.eu, off, uintptr(8 * b)}, {bf.vu, off + uintptr(8*b), uintptr(4 * b)}, {bf.lz, off + uintptr(12*b), uintptr(4 * b)}} {
-		if err := d.drv.check("cuMemcpyDtoH", d.drv.cuMemcpyDtoH(unsafe.Add(bf.host, c.off), c.src, c.size)); err != nil {
+	parts := []struct {
+		src uint64
+		n   int
+		dst []float64
+	}{{bf.eu, 2 * b, out.EU}, {bf.cu, 3 * b, out.CovU}, {bf.lz, b, out.LogZ}}
+	for _, c := range parts {
+		if err := d.drv.check("cuMemcpyDtoH", d.drv.cuMemcpyDtoH(unsafe.Add(bf.host, off), c.src, uintptr(4*c.n))); err != nil {
 			return err
 		}
-	}
-	for i, v := range bf.hostF32(off, 2*b) {
-		eu[i] = float64(v)
-	}
-	for i, v := range bf.hostF32(off+uintptr(8*b), b) {
-		varu[i] = float64(v)
-	}
-	for i, v := range bf.hostF32(off+uintptr(12*b), b) {
-		logz[i] = float64(v)
+		for i, v := range bf.hostF32(off, c.n) {
+			c.dst[i] = float64(v)
+		}
+		off += uintptr(4 * c.n)
 	}
 	return nil
 }

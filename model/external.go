@@ -36,3 +36,34 @@ func (p *Posterior) SetSummary(c Coeffs, mean []float64, trC, logQ float64) {
 	p.LogDensity = logQ
 	p.summaryOnly = true
 }
+
+// SetPlaneSummary fills p, for a Dirac mixture whose points lie in a known
+// plane (see Plane), with a posterior computed elsewhere: the denoiser, log q
+// and the 2×2 posterior covariance cz = (c00, c01, c11) in plane
+// coordinates. Since C = E C_z Eᵀ, every matvec, matrix and trace of p is then
+// exact without the component weights; only W is unknown. It panics for
+// other mixtures.
+func (p *Posterior) SetPlaneSummary(c Coeffs, mean []float64, logQ float64, cz [3]float64) {
+	m, ok := p.mix.(*Dirac)
+	if !ok {
+		panic("model: SetPlaneSummary needs a Dirac mixture")
+	}
+	p.C = c
+	copy(p.Mean, mean)
+	p.TrCov = cz[0] + cz[2]
+	p.SecondMoment = p.TrCov + dot(mean, mean)
+	p.LogDensity = logQ
+	p.summaryOnly = false
+	switch {
+	case m.plane != nil:
+		p.aux[2], p.aux[3], p.aux[4] = cz[0], cz[1], cz[2]
+		p.auxVal = true
+	case m.d == 2 && p.dense != nil:
+		p.dense.SetSym(0, 0, cz[0])
+		p.dense.SetSym(0, 1, cz[1])
+		p.dense.SetSym(1, 1, cz[2])
+		p.denseVal = true
+	default:
+		panic("model: SetPlaneSummary needs data in a known plane")
+	}
+}

@@ -159,6 +159,10 @@ func (p *Posterior) CovTo(dst *mat.SymDense) {
 	if p.summaryOnly {
 		panic("model: CovTo on a posterior set by SetSummary (weights unknown)")
 	}
+	if p.dense != nil && p.denseVal {
+		dst.CopySym(p.dense)
+		return
+	}
 	p.mix.covTo(p, dst)
 }
 

@@ -283,3 +283,49 @@ func mustPanic(t *testing.T, what string, f func()) {
 	}()
 	f()
 }
+
+// TestSetPlaneSummary: a posterior rebuilt from (mean, log q, C_z) gives the
+// same matvecs, matrices and traces as the full evaluation.
+func TestSetPlaneSummary(t *testing.T) {
+	ms := testMixtures(t)
+	for _, name := range []string{"plane5", "dirac2"} {
+		m := ms[name].(*Dirac)
+		e, z, ok := m.Plane()
+		if !ok {
+			t.Fatal("no plane")
+		}
+		d := m.Dim()
+		c := mustAt(t, mustSchedule(t, "vp"), 0.2)
+		x := testPoint(d, 5)
+		full := NewPosterior(m)
+		m.Posterior(full, x, c)
+		// C_z by brute force from the weights.
+		var zb [2]float64
+		for i, w := range full.W {
+			zb[0] += w * z[2*i]
+			zb[1] += w * z[2*i+1]
+		}
+		var cz [3]float64
+		for i, w := range full.W {
+			a, b := z[2*i]-zb[0], z[2*i+1]-zb[1]
+			cz[0] += w * a * a
+			cz[1] += w * a * b
+			cz[2] += w * b * b
+		}
+		_ = e
+		sum := NewPosterior(m)
+		sum.SetPlaneSummary(c, full.Mean, full.LogDensity, cz)
+		checkClose(t, name+" tr F", sum.TraceFisher(), full.TraceFisher(), 1e-12, 1)
+		v, a, b := testPoint(d, 9), make([]float64, d), make([]float64, d)
+		sum.FisherMatVec(a, v)
+		full.FisherMatVec(b, v)
+		for j := range a {
+			checkClose(t, name+" F v", a[j], b[j], 1e-10, 1/(c.Sigma*c.Sigma))
+		}
+		fa, fb := mat.NewSymDense(d, nil), mat.NewSymDense(d, nil)
+		sum.FisherTo(fa)
+		full.FisherTo(fb)
+		checkClose(t, name+" F00", fa.At(0, 0), fb.At(0, 0), 1e-10, 1/(c.Sigma*c.Sigma))
+		checkClose(t, name+" F01", fa.At(0, 1), fb.At(0, 1), 1e-10, 1/(c.Sigma*c.Sigma))
+	}
+}

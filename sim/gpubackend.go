@@ -11,16 +11,13 @@ import (
 )
 
 // gpuEligible says why a scenario cannot run its posterior on the GPU, or "".
-// The device computes the batched posterior of plane (2-D) Dirac data with
-// equal weights; estimators and the fundamental matrix need the posterior's
-// weights and stay on the CPU, so such scenarios run on the CPU entirely.
+// The device computes the batched posterior of Dirac data in a known plane
+// with equal weights: denoiser, log q and the 2×2 plane covariance C_z. Since
+// C = E C_z Eᵀ, the estimators' matvecs and the fundamental-matrix updates
+// are then exact on the host in O(D) without the weights.
 func gpuEligible(bt *Batch) string {
 	p := bt.Params
 	switch {
-	case len(p.Estimators) > 0:
-		return "estimators run on the CPU (set estimators=none to use the GPU)"
-	case p.Jacobian != "off":
-		return "the fundamental matrix runs on the CPU (set jacobian=off to use the GPU)"
 	case p.Solver != "ddim" && p.Solver != "euler":
 		return "solver " + p.Solver + " evaluates stages on the CPU (use ddim or euler)"
 	}
@@ -47,15 +44,16 @@ type gpuBackend struct {
 	data   *gpu.Data2
 	e      []float64 // D×2 embedding columns
 	logPi  float64
-	xp, eu []float64 // B×2
-	vu, lz []float64 // B
+	xp     []float64 // B×2 plane coordinates
+	r2     []float64 // B off-plane squared residuals
+	out    *gpu.Out2
 	failed error
 }
 
 // posteriorDevice is what the backend needs of a GPU (gpu.Device, or a fake
 // in tests).
 type posteriorDevice interface {
-	Posterior2(data *gpu.Data2, xs []float64, alpha, sigma float64, eu, varu, logz []float64) error
+	Posterior2(data *gpu.Data2, xs []float64, alpha, sigma float64, out *gpu.Out2) error
 	Info() string
 }
 
@@ -64,8 +62,8 @@ func newGPUBackend(bt *Batch, dev posteriorDevice, workers int) *gpuBackend {
 	e, z, _ := d.Plane()
 	lp, _ := d.UniformLogWeight()
 	g := &gpuBackend{cpu: newCPU(bt, workers), dev: dev, data: gpu.NewData2(z), e: e, logPi: lp,
-		xp: make([]float64, 2*bt.B), eu: make([]float64, 2*bt.B), vu: make([]float64, bt.B), lz: make([]float64, bt.B)}
-	bt.ext = &external{mean: make([]float64, bt.B*bt.D), trC: make([]float64, bt.B), logQ: make([]float64, bt.B)}
+		xp: make([]float64, 2*bt.B), r2: make([]float64, bt.B), out: gpu.NewOut2(bt.B)}
+	bt.ext = &external{mean: make([]float64, bt.B*bt.D), cz: make([]float64, 3*bt.B), logQ: make([]float64, bt.B)}
 	return g
 }
 
@@ -110,7 +108,6 @@ func (g *gpuBackend) prepass(bt *Batch, i int) {
 
 func (g *gpuBackend) devicePosterior(bt *Batch, c model.Coeffs) error {
 	d, b := bt.D, bt.B
-	r2 := bt.ext.trC // reuse as scratch for the off-plane residuals
 	for k := 0; k < b; k++ {
 		x := bt.X[k*d : (k+1)*d]
 		var p0, p1 float64
@@ -123,22 +120,24 @@ func (g *gpuBackend) devicePosterior(bt *Batch, c model.Coeffs) error {
 			v := x[j] - g.e[2*j]*p0 - g.e[2*j+1]*p1
 			rr += v * v
 		}
-		g.xp[2*k], g.xp[2*k+1], r2[k] = p0, p1, rr
+		g.xp[2*k], g.xp[2*k+1], g.r2[k] = p0, p1, rr
 	}
-	if err := g.dev.Posterior2(g.data, g.xp, c.Alpha, c.Sigma, g.eu, g.vu, g.lz); err != nil {
+	if err := g.dev.Posterior2(g.data, g.xp, c.Alpha, c.Sigma, g.out); err != nil {
 		return err
 	}
-	s2 := c.Sigma * c.Sigma
+	s2, a2 := c.Sigma*c.Sigma, c.Alpha*c.Alpha
 	norm := 0.5 * float64(d) * math.Log(2*math.Pi*s2)
 	for k := 0; k < b; k++ {
-		m0 := (g.xp[2*k] - g.eu[2*k]) / c.Alpha
-		m1 := (g.xp[2*k+1] - g.eu[2*k+1]) / c.Alpha
+		m0 := (g.xp[2*k] - g.out.EU[2*k]) / c.Alpha
+		m1 := (g.xp[2*k+1] - g.out.EU[2*k+1]) / c.Alpha
 		for j := 0; j < d; j++ {
 			bt.ext.mean[k*d+j] = g.e[2*j]*m0 + g.e[2*j+1]*m1
 		}
-		bt.ext.logQ[k] = g.lz[k] + g.logPi - r2[k]/(2*s2) - norm
-		bt.ext.trC[k] = g.vu[k] / (c.Alpha * c.Alpha)
-		if math.IsNaN(bt.ext.logQ[k]) || math.IsNaN(bt.ext.trC[k]) {
+		for j := 0; j < 3; j++ {
+			bt.ext.cz[3*k+j] = g.out.CovU[3*k+j] / a2
+		}
+		bt.ext.logQ[k] = g.out.LogZ[k] + g.logPi - g.r2[k]/(2*s2) - norm
+		if math.IsNaN(bt.ext.logQ[k]) || math.IsNaN(bt.ext.cz[3*k]+bt.ext.cz[3*k+2]) || math.IsNaN(m0+m1) {
 			return errors.New("gpu: non-finite posterior from the device")
 		}
 	}
@@ -148,8 +147,8 @@ func (g *gpuBackend) devicePosterior(bt *Batch, c model.Coeffs) error {
 // external holds posterior summaries computed outside the workers.
 type external struct {
 	valid bool
-	mean  []float64 // B×D
-	trC   []float64 // B
+	mean  []float64 // B×D denoiser
+	cz    []float64 // B×3 plane covariance C_z (c00, c01, c11)
 	logQ  []float64 // B
 }
 

@@ -19,11 +19,7 @@ func gpuParams() Params {
 
 func TestGPUEligibility(t *testing.T) {
 	cases := map[string]func(*Params){
-		"estimators": func(p *Params) { p.Estimators = []string{"hutchinson"} },
-		"fundamental": func(p *Params) {
-			p.Jacobian = "ddim"
-		},
-		"rk4":      func(p *Params) { p.Solver = "rk4" },
+		"rk4":      func(p *Params) { p.Solver, p.Jacobian = "rk4", "off" },
 		"Gaussian": func(p *Params) { p.Data = "gaussian" },
 		"ambient":  func(p *Params) { p.Dim, p.AmbientNoise = 4, 0.1 },
 	}
@@ -71,14 +67,17 @@ type fakeDevice struct{ calls, failAt int }
 
 func (f *fakeDevice) Info() string { return "fake" }
 
-func (f *fakeDevice) Posterior2(data *gpu.Data2, xs []float64, alpha, sigma float64, eu, varu, logz []float64) error {
+func (f *fakeDevice) Posterior2(data *gpu.Data2, xs []float64, alpha, sigma float64, out *gpu.Out2) error {
 	f.calls++
 	if f.failAt > 0 && f.calls >= f.failAt {
 		return errors.New("fake device lost")
 	}
 	for i := 0; i < len(xs)/2; i++ {
-		e0, e1, v, l := gpu.Reference2(data.Y0, data.Y1, float32(xs[2*i]), float32(xs[2*i+1]), float32(alpha), float32(1/(2*sigma*sigma)))
-		eu[2*i], eu[2*i+1], varu[i], logz[i] = float64(e0), float64(e1), float64(v), float64(l)
+		eu, cov, l := gpu.Reference2(data.Y0, data.Y1, float32(xs[2*i]), float32(xs[2*i+1]), float32(alpha), float32(1/(2*sigma*sigma)))
+		out.EU[2*i], out.EU[2*i+1], out.LogZ[i] = float64(eu[0]), float64(eu[1]), float64(l)
+		for j := range cov {
+			out.CovU[3*i+j] = float64(cov[j])
+		}
 	}
 	return nil
 }
@@ -112,11 +111,21 @@ func runFake(t *testing.T, p Params, dev *fakeDevice) *Result {
 }
 
 // TestGPUPathMatchesCPU: the GPU path (float32 device algorithm) tracks the
-// float64 CPU run, and a device failure mid-run falls back to the CPU
-// without losing the run.
+// float64 CPU run — also with estimators and the fundamental matrix, which
+// then work from the device's C_z, in 2-D and embedded in D = 8 — and a device
+// failure mid-run falls back to the CPU without losing the run.
 func TestGPUPathMatchesCPU(t *testing.T) {
 	p := gpuParams()
 	p.Backend = "cpu"
+	p.Estimators, p.Jacobian, p.Probes, p.Repeats = []string{"hutchinson", "hutch++"}, "ddim", 6, 3
+	for _, dim := range []int{2, 8} {
+		p.Dim = dim
+		gpuMatchesCPU(t, p)
+	}
+}
+
+func gpuMatchesCPU(t *testing.T, p Params) {
+	t.Helper()
 	ref := runOnce(t, p)
 	for _, failAt := range []int{0, 10} {
 		res := runFake(t, p, &fakeDevice{failAt: failAt})
@@ -133,6 +142,16 @@ func TestGPUPathMatchesCPU(t *testing.T) {
 				if math.Abs(q.End[j]-ref.Particles[k].End[j]) > 1e-3 {
 					t.Fatalf("failAt %d particle %d: end %v vs %v", failAt, k, q.End, ref.Particles[k].End)
 				}
+			}
+			if math.Abs(q.AsymFull-ref.Particles[k].AsymFull) > 1e-4*math.Max(1, ref.Particles[k].AsymFull) {
+				t.Fatalf("failAt %d particle %d: asym %g vs %g", failAt, k, q.AsymFull, ref.Particles[k].AsymFull)
+			}
+		}
+		for e := range p.Estimators {
+			last := len(res.Rows) - 2
+			a, b := res.Rows[last].Est[e].Estimate.Mean, ref.Rows[last].Est[e].Estimate.Mean
+			if math.Abs(a-b) > 1e-4*math.Abs(b) {
+				t.Errorf("failAt %d %s: estimate %g vs %g", failAt, p.Estimators[e], a, b)
 			}
 		}
 	}

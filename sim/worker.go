@@ -54,7 +54,8 @@ func (w *worker) particle(k, i int, finish bool) error {
 		return nil // σ = 0 (sd-ve, sd-edm at t = 0): the Fisher is undefined there
 	}
 	if bt.ext != nil && bt.ext.valid {
-		w.post.SetSummary(c, bt.ext.mean[k*d:(k+1)*d], bt.ext.trC[k], bt.ext.logQ[k])
+		cz := bt.ext.cz[3*k : 3*k+3]
+		w.post.SetPlaneSummary(c, bt.ext.mean[k*d:(k+1)*d], bt.ext.logQ[k], [3]float64{cz[0], cz[1], cz[2]})
 	} else {
 		bt.Mix.Posterior(w.post, x, c)
 	}
