@@ -224,6 +224,13 @@ func (m *Dirac) covTo(p *Posterior, dst *mat.SymDense) {
 		}
 		return
 	}
+	if d == 2 {
+		c00, c01, c11 := planeCov(p.W, m.y, p.Mean)
+		dst.SetSym(0, 0, c00)
+		dst.SetSym(0, 1, c01)
+		dst.SetSym(1, 1, c11)
+		return
+	}
 	raw := dst.RawSymmetric()
 	for i := 0; i < d; i++ {
 		for j := i; j < d; j++ {

@@ -51,10 +51,11 @@ func (r Row) MarshalJSON() ([]byte, error) {
 type reducer struct {
 	scratch []float64
 	llErr   []float64 // B×(E+1)
+	est     []EstRow  // rows×E, handed out row by row (no allocation per step)
 }
 
 func newReducer(bt *Batch) *reducer {
-	return &reducer{scratch: make([]float64, bt.B), llErr: make([]float64, bt.B*(bt.E+1))}
+	return &reducer{scratch: make([]float64, bt.B), llErr: make([]float64, bt.B*(bt.E+1)), est: make([]EstRow, len(bt.Grid)*bt.E)}
 }
 
 // row summarises the batch's per-particle measurements at row i.
@@ -71,7 +72,7 @@ func (rd *reducer) row(bt *Batch, i int) Row {
 	r := Row{Step: i, T: c.T, Sigma: c.Sigma, TraceF: s(bt.TrF, 0, 1), LogQ: s(bt.LogQ, 0, 1),
 		LogLikRelErr: s(rd.llErr, 0, e+1), AsymFull: s(bt.AsymFull, 0, 1), AsymOffDiag: s(bt.AsymOff, 0, 1),
 		MinEigSym: s(bt.MinEig, 0, 1), DFEA: nanSummary()}
-	r.Est = make([]EstRow, e)
+	r.Est = rd.est[i*e : (i+1)*e : (i+1)*e]
 	for j, name := range bt.Params.Estimators {
 		er := EstRow{Name: name, Estimate: s(bt.Est, j, e), RelErr: s(bt.EstRelErr, j, e), Variance: s(bt.EstVar, j, e),
 			LogLikRelErr: s(rd.llErr, 1+j, e+1)}
