@@ -308,3 +308,38 @@ func TestWorkerPanicBecomesError(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// FuzzParamsSet: any key and value either set a valid-looking parameter or
+// fail with an error; Validate never panics, and a valid scenario builds.
+func FuzzParamsSet(f *testing.F) {
+	for _, k := range KeyNames() {
+		d := Defaults()
+		v, _ := d.Get(k)
+		f.Add(k, v)
+	}
+	f.Add("t_end", "NaN")
+	f.Add("estimators", "hutch++,,xtrace")
+	f.Add("data", "file:/nonexistent")
+	f.Fuzz(func(t *testing.T, key, value string) {
+		p := Defaults()
+		p.Particles, p.N, p.Steps = 4, 16, 3
+		if err := p.Set(key, value); err != nil {
+			if strings.Contains(err.Error(), "\n") {
+				t.Fatalf("multi-line error %q", err)
+			}
+			return
+		}
+		if err := p.Validate(); err != nil {
+			return
+		}
+		if p.Particles > 64 || p.N > 4096 || p.Steps > 50 || p.Dim > 64 || p.Probes > 64 || p.Repeats > 8 {
+			return // valid but too big to run in a fuzz iteration
+		}
+		if strings.HasPrefix(p.Data, "file:") || strings.HasPrefix(p.Start, "file:") {
+			return
+		}
+		if _, err := buildScenario(p); err != nil {
+			t.Fatalf("valid params %s=%q do not build: %v", key, value, err)
+		}
+	})
+}
