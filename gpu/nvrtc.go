@@ -11,14 +11,13 @@ import (
 // nvrtc holds the NVRTC entry points (the run-time compiler ships with the
 // CUDA toolkit, not with the driver).
 type nvrtc struct {
-	create     func(prog *uintptr, src, name string, nHeaders int32, headers, includes unsafe.Pointer) int32
-	compile    func(prog uintptr, nOpts int32, opts unsafe.Pointer) int32
-	logSize    func(prog uintptr, n *uintptr) int32
-	log        func(prog uintptr, buf *byte) int32
-	cubinSize  func(prog uintptr, n *uintptr) int32
-	cubin      func(prog uintptr, buf *byte) int32
-	destroy    func(prog *uintptr) int32
-	getVersion func(major, minor *int32) int32
+	create    func(prog *uintptr, src, name string, nHeaders int32, headers, includes unsafe.Pointer) int32
+	compile   func(prog uintptr, nOpts int32, opts unsafe.Pointer) int32
+	logSize   func(prog uintptr, n *uintptr) int32
+	log       func(prog uintptr, buf *byte) int32
+	cubinSize func(prog uintptr, n *uintptr) int32
+	cubin     func(prog uintptr, buf *byte) int32
+	destroy   func(prog *uintptr) int32
 }
 
 // nvrtcNames are the sonames tried, newest first.
@@ -39,7 +38,7 @@ func loadNVRTC() (*nvrtc, error) {
 			name string
 		}{{&n.create, "nvrtcCreateProgram"}, {&n.compile, "nvrtcCompileProgram"}, {&n.logSize, "nvrtcGetProgramLogSize"},
 			{&n.log, "nvrtcGetProgramLog"}, {&n.cubinSize, "nvrtcGetCUBINSize"}, {&n.cubin, "nvrtcGetCUBIN"},
-			{&n.destroy, "nvrtcDestroyProgram"}, {&n.getVersion, "nvrtcVersion"}} {
+			{&n.destroy, "nvrtcDestroyProgram"}} {
 			if err := bind(lib, s.fn, s.name); err != nil {
 				return nil, err
 			}

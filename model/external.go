@@ -24,19 +24,6 @@ func (m *Dirac) UniformLogWeight() (float64, bool) {
 	return m.logPi[0], true
 }
 
-// SetSummary fills p with a posterior computed elsewhere (an accelerator):
-// the denoiser, tr C and log q at the coefficients c. The component weights
-// are not known then, so p must not be used for matvecs or matrices until the
-// next Mixture.Posterior call (they panic).
-func (p *Posterior) SetSummary(c Coeffs, mean []float64, trC, logQ float64) {
-	p.C = c
-	copy(p.Mean, mean)
-	p.TrCov = trC
-	p.SecondMoment = trC + dot(mean, mean)
-	p.LogDensity = logQ
-	p.summaryOnly = true
-}
-
 // SetPlaneSummary fills p, for a Dirac mixture whose points lie in a known
 // plane (see Plane), with a posterior computed elsewhere: the denoiser, log q
 // and the 2×2 posterior covariance cz = (c00, c01, c11) in plane
@@ -53,7 +40,6 @@ func (p *Posterior) SetPlaneSummary(c Coeffs, mean []float64, logQ float64, cz [
 	p.TrCov = cz[0] + cz[2]
 	p.SecondMoment = p.TrCov + dot(mean, mean)
 	p.LogDensity = logQ
-	p.summaryOnly = false
 	switch {
 	case m.plane != nil:
 		p.aux[2], p.aux[3], p.aux[4] = cz[0], cz[1], cz[2]

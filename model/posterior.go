@@ -44,8 +44,6 @@ type Posterior struct {
 	dense    *mat.SymDense // cached C for small D (nil: not cached)
 	denseVal bool          // dense holds C for the current evaluation
 	auxVal   bool          // mixture-specific lazily computed part of aux is valid
-
-	summaryOnly bool // set by SetSummary: weights unknown, matvecs forbidden
 }
 
 // denseCacheDim is the largest D for which CovMatVec forms C once per
@@ -116,9 +114,6 @@ func (p *Posterior) CovMatVec(dst, v []float64) {
 	if len(dst) != d || len(v) != d {
 		panic("model: CovMatVec length mismatch")
 	}
-	if p.summaryOnly {
-		panic("model: CovMatVec on a posterior set by SetSummary (weights unknown)")
-	}
 	if p.dense == nil {
 		p.mix.covMatVec(p, dst, v)
 		return
@@ -156,9 +151,6 @@ func (p *Posterior) CovTo(dst *mat.SymDense) {
 	if dst.SymmetricDim() != p.mix.Dim() {
 		panic("model: CovTo dimension mismatch")
 	}
-	if p.summaryOnly {
-		panic("model: CovTo on a posterior set by SetSummary (weights unknown)")
-	}
 	if p.dense != nil && p.denseVal {
 		dst.CopySym(p.dense)
 		return
@@ -188,7 +180,6 @@ func checkEval(m Mixture, p *Posterior, x []float64, c Coeffs) {
 		panic("model: Posterior workspace belongs to another mixture")
 	}
 	p.denseVal = false
-	p.summaryOnly = false
 	if len(x) != m.Dim() {
 		panic(fmt.Sprintf("model: point has length %d, mixture dimension is %d", len(x), m.Dim()))
 	}

@@ -142,7 +142,7 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	}
 	ctx, cancel := context.WithCancel(sess.Context())
 	eng := sim.NewEngineWith(s.acc)
-	m := tui.New(ctx, eng, s.cfg.Params, tui.Options{FPS: s.cfg.FPS, Renderer: bm.MakeRenderer(sess), Served: true, Idle: s.cfg.Idle})
+	m := tui.New(ctx, eng, s.cfg.Params, tui.Options{FPS: s.cfg.FPS, Renderer: bm.MakeRenderer(sess), Idle: s.cfg.Idle})
 	opts := append(bm.MakeOptions(sess), tea.WithAltScreen(), tea.WithFilter(dropSuspend))
 	p := tea.NewProgram(m, opts...)
 	s.mu.Lock()

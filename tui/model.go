@@ -24,7 +24,6 @@ type Options struct {
 	Renderer  *lipgloss.Renderer // the output's renderer (a served session has its own)
 	ExportDir string             // where `e` writes files (default ".")
 	Now       func() time.Time   // clock for export names (default time.Now)
-	Served    bool               // running over SSH: ctrl+z is ignored
 	Pace      time.Duration      // minimum time per engine step (default 30 ms; negative: none)
 	Idle      time.Duration      // without a key for this long the run pauses, after twice this the program quits (0: never)
 	Loop      bool               // restart with the next seed 2 s after a run ends
@@ -70,7 +69,6 @@ type Model struct {
 	vPart, vStat  string
 	vCharts       [3]string
 	lastRendered  *sim.Frame
-	lastW, lastH  int
 	renderedFlags string
 }
 
@@ -144,8 +142,6 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.frame = msg
 		m.render(true)
 		return m, nil
-	case tea.SuspendMsg:
-		return m, nil // never suspend (a served session has no job control)
 	case tea.KeyMsg:
 		return m.onKey(msg)
 	}
