@@ -207,7 +207,9 @@ func TestKeysChangeParameters(t *testing.T) {
 			t.Errorf("key %q: params %+v", c.key, m.params)
 			continue
 		}
-		waitFor(t, func() bool { return src.count() >= 2 && fingerprint(*src.lastRestart()) == fingerprint(m.params) })
+		// Requests coalesce (the initial one may be replaced by the key's):
+		// what matters is that the last restart applied carries the new params.
+		waitFor(t, func() bool { return src.count() >= 1 && fingerprint(*src.lastRestart()) == fingerprint(m.params) })
 	}
 }
 
