@@ -43,7 +43,7 @@ func newBackend(bt *Batch, acc *Accelerator) (Backend, string, error) {
 		if bt.Params.Backend == "gpu" {
 			return nil, "", fmt.Errorf("%w: %s (allowed: auto, cpu)", ErrNoGPU, reason)
 		}
-		return newCPU(bt, w), gpuReason(errors.New(reason)), nil
+		return newCPU(bt, w), "GPU not used: " + reason, nil
 	}
 	return nil, "", fmt.Errorf("backend: unknown value %q (allowed: auto, cpu, gpu)", bt.Params.Backend)
 }

@@ -3,6 +3,7 @@ package sim
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 
 	"fisherscope/model"
 )
@@ -57,7 +58,7 @@ func newBatch(sc *scenario) *Batch {
 	for i := range bt.rngs {
 		bt.rngs[i] = rand.New(rand.NewPCG(p.Seed, probeStream+uint64(i)))
 	}
-	if hasEstimator(p, "hutch++") {
+	if slices.Contains(p.Estimators, "hutch++") {
 		bt.skets = make([][]model.Sketch, b)
 		for i := range bt.skets {
 			bt.skets[i] = make([]model.Sketch, e*p.Repeats)
@@ -66,15 +67,6 @@ func newBatch(sc *scenario) *Batch {
 	bt.nTraj = min(p.DFEA, b)
 	bt.traj = make([]float64, bt.nTraj*len(sc.grid)*d)
 	return bt
-}
-
-func hasEstimator(p Params, name string) bool {
-	for _, e := range p.Estimators {
-		if e == name {
-			return true
-		}
-	}
-	return false
 }
 
 // recordTrajectory stores the DF-EA particles' states at row i.

@@ -55,22 +55,16 @@ func (e *Engine) Restart(ctx context.Context, p Params) error {
 	rctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	e.cancel, e.done = cancel, done
-	obs := &engineObserver{e: e, sc: sc, pos: make([]float64, 2*p.Particles)}
-	e.latest.Store(&Frame{Params: p, Total: len(sc.grid), Grid: sc.grid, T: sc.grid[0], Positions: projectStart(sc), Data: sc.data2d})
+	obs := &engineObserver{e: e, sc: sc}
+	start := make([]float64, 2*p.Particles)
+	project(start, sc.start, p.Dim, sc.embed)
+	e.latest.Store(&Frame{Params: p, Total: len(sc.grid), Grid: sc.grid, T: sc.grid[0], Positions: start, Data: sc.data2d})
 	go func() {
 		defer close(done)
 		res, err := safeExecute(rctx, sc, obs, e.acc)
 		obs.final(res, err)
 	}()
 	return nil
-}
-
-// projectStart returns the start states in the plane.
-func projectStart(sc *scenario) []float64 {
-	bt := &Batch{B: sc.p.Particles, D: sc.p.Dim, X: sc.start}
-	out := make([]float64, 2*bt.B)
-	project(out, bt, sc.embed)
-	return out
 }
 
 // Stop cancels the run in flight and waits for it to end.
@@ -117,7 +111,6 @@ func (e *Engine) nudge() {
 type engineObserver struct {
 	e    *Engine
 	sc   *scenario
-	pos  []float64
 	last time.Time
 	t0   time.Time
 	prev time.Time // start of the previous step (pacing)
@@ -160,7 +153,7 @@ func (o *engineObserver) row(bt *Batch, rows []Row, backend, note string) {
 	}
 	o.last = now
 	pos := make([]float64, 2*bt.B)
-	project(pos, bt, o.sc.embed)
+	project(pos, bt.X, bt.D, o.sc.embed)
 	mv, qr := costs(rows)
 	t := bt.Grid[min(len(rows), len(bt.Grid)-1)]
 	o.e.latest.Store(&Frame{Params: o.sc.p, Backend: backend, Note: note, Rows: rows[:len(rows):len(rows)], Total: len(o.sc.grid), Grid: o.sc.grid,

@@ -25,23 +25,14 @@ type Frame struct {
 	Err       string // why the run stopped early, if it did
 }
 
-// Progress returns the rows made and the total as a fraction in [0, 1].
-func (f *Frame) Progress() float64 {
-	if f.Total == 0 {
-		return 0
-	}
-	return float64(len(f.Rows)) / float64(f.Total)
-}
-
-// project writes the batch's states in plane coordinates into dst (B×2).
-func project(dst []float64, bt *Batch, em *model.Embedding) {
-	d := bt.D
+// project writes the states xs (B×D) in plane coordinates into dst (B×2).
+func project(dst, xs []float64, d int, em *model.Embedding) {
 	if d == 2 {
-		copy(dst, bt.X)
+		copy(dst, xs)
 		return
 	}
-	for k := 0; k < bt.B; k++ {
-		em.Project(dst[2*k:2*k+2], bt.X[k*d:(k+1)*d])
+	for k := 0; k < len(xs)/d; k++ {
+		em.Project(dst[2*k:2*k+2], xs[k*d:(k+1)*d])
 	}
 }
 

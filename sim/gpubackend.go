@@ -3,7 +3,6 @@ package sim
 import (
 	"context"
 	"errors"
-	"fmt"
 	"math"
 
 	"fisherscope/gpu"
@@ -151,6 +150,3 @@ type external struct {
 	cz    []float64 // B×3 plane covariance C_z (c00, c01, c11)
 	logQ  []float64 // B
 }
-
-// gpuReason formats why the GPU is not used.
-func gpuReason(err error) string { return fmt.Sprintf("GPU not used: %v", err) }
