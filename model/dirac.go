@@ -132,15 +132,8 @@ func (m *Dirac) Posterior(p *Posterior, x []float64, c Coeffs) {
 func (m *Dirac) planePosterior(p *Posterior, x []float64, c Coeffs) {
 	e := m.plane.e
 	var xp [2]float64
-	for j := 0; j < m.d; j++ {
-		xp[0] += e[2*j] * x[j]
-		xp[1] += e[2*j+1] * x[j]
-	}
-	r2 := 0.0
-	for j := 0; j < m.d; j++ {
-		r := x[j] - e[2*j]*xp[0] - e[2*j+1]*xp[1]
-		r2 += r * r
-	}
+	var r2 float64
+	xp[0], xp[1], r2 = PlaneProject(e, x)
 	zbar := p.aux[0:2]
 	var logZ, trC float64
 	if m.soa != nil && haveAVX2 {

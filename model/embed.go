@@ -152,3 +152,18 @@ func (em *Embedding) applyGMM(g *GMM, noise float64) (Mixture, error) {
 	}
 	return NewGMM(means, covs, d, weights)
 }
+
+// PlaneProject returns the plane coordinates z = Eᵀx of x (length D) for the
+// orthonormal columns e (D×2 row-major) and the squared distance of x from
+// the plane, ‖x − E z‖².
+func PlaneProject(e, x []float64) (z0, z1, r2 float64) {
+	for j, v := range x {
+		z0 += e[2*j] * v
+		z1 += e[2*j+1] * v
+	}
+	for j, v := range x {
+		r := v - e[2*j]*z0 - e[2*j+1]*z1
+		r2 += r * r
+	}
+	return z0, z1, r2
+}

@@ -108,18 +108,7 @@ func (g *gpuBackend) prepass(bt *Batch, i int) {
 func (g *gpuBackend) devicePosterior(bt *Batch, c model.Coeffs) error {
 	d, b := bt.D, bt.B
 	for k := 0; k < b; k++ {
-		x := bt.X[k*d : (k+1)*d]
-		var p0, p1 float64
-		for j := 0; j < d; j++ {
-			p0 += g.e[2*j] * x[j]
-			p1 += g.e[2*j+1] * x[j]
-		}
-		rr := 0.0
-		for j := 0; j < d; j++ {
-			v := x[j] - g.e[2*j]*p0 - g.e[2*j+1]*p1
-			rr += v * v
-		}
-		g.xp[2*k], g.xp[2*k+1], g.r2[k] = p0, p1, rr
+		g.xp[2*k], g.xp[2*k+1], g.r2[k] = model.PlaneProject(g.e, bt.X[k*d:(k+1)*d])
 	}
 	if err := g.dev.Posterior2(g.data, g.xp, c.Alpha, c.Sigma, g.out); err != nil {
 		return err
