@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -13,6 +12,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"fisherscope/model"
+	"fisherscope/sim"
 )
 
 // evalFlags are the flags of `fisherscope eval`.
@@ -58,33 +58,6 @@ func parseVector(s string) ([]float64, error) {
 	return x, nil
 }
 
-// loadMixture builds the data set named by name (csv: from csvPath) in dim dimensions.
-func loadMixture(name, csvPath string, n int, seed uint64, dim int, noise float64) (model.Mixture, error) {
-	var base model.Mixture
-	if name == "csv" {
-		fh, err := os.Open(csvPath)
-		if err != nil {
-			return nil, fmt.Errorf("data csv: %w", err)
-		}
-		defer fh.Close()
-		d, err := model.DiracFromCSV(fh)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", csvPath, err)
-		}
-		base = d
-	} else {
-		var err error
-		if base, err = model.NewDataset(name, n, seed); err != nil {
-			return nil, err
-		}
-	}
-	em, err := model.NewEmbedding(dim, seed)
-	if err != nil {
-		return nil, err
-	}
-	return em.Apply(base, noise, seed)
-}
-
 func runEval(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	f, err := parseEvalFlags(args, stderr)
 	if err != nil {
@@ -105,11 +78,15 @@ func runEval(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	if c.Sigma <= 0 {
 		return fmt.Errorf("eval --t: σ(%g) = 0 for %s; the Fisher is undefined there (choose t > 0)", f.t, f.schedule)
 	}
-	m, err := loadMixture(f.data, f.csv, f.n, f.seed, len(x), f.noise)
+	name := f.data
+	if name == "csv" {
+		name = "file:" + f.csv
+	}
+	data, err := sim.LoadData(name, f.n, len(x), f.noise, f.seed)
 	if err != nil {
 		return fmt.Errorf("eval: %w", err)
 	}
-	return printEval(stdout, f, m, x, c)
+	return printEval(stdout, f, data.Mix, x, c)
 }
 
 func printEval(w io.Writer, f *evalFlags, m model.Mixture, x []float64, c model.Coeffs) error {

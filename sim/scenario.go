@@ -53,33 +53,53 @@ func buildScenario(p Params) (*scenario, error) {
 
 func (sc *scenario) buildData() error {
 	p := sc.p
+	d, err := LoadData(p.Data, p.N, p.Dim, p.AmbientNoise, p.Seed)
+	if err != nil {
+		return err
+	}
+	sc.mix, sc.embed, sc.data2d = d.Mix, d.Embed, d.Plane
+	return nil
+}
+
+// Data is a data set ready for the engine: the mixture in R^D, the embedding
+// of its plane, and its points in the plane for display.
+type Data struct {
+	Mix   model.Mixture
+	Embed *model.Embedding
+	Plane []float64 // N×2 (component means for a Gaussian mixture)
+}
+
+// LoadData builds the data set named as the data parameter is (a built-in
+// name with n points, or file:PATH for a CSV of 2-D points) and embeds it in
+// R^dim with the given ambient noise, all drawn from seed.
+func LoadData(name string, n, dim int, noise float64, seed uint64) (*Data, error) {
 	var base model.Mixture
-	if path, ok := strings.CutPrefix(p.Data, "file:"); ok {
+	if path, ok := strings.CutPrefix(name, "file:"); ok {
 		fh, err := os.Open(path)
 		if err != nil {
-			return fmt.Errorf("data: %w", err)
+			return nil, fmt.Errorf("data: %w", err)
 		}
 		defer fh.Close()
 		d, err := model.DiracFromCSV(fh)
 		if err != nil {
-			return fmt.Errorf("data: %s: %w", path, err)
+			return nil, fmt.Errorf("data: %s: %w", path, err)
 		}
 		base = d
 	} else {
 		var err error
-		if base, err = model.NewDataset(p.Data, p.N, p.Seed); err != nil {
-			return fmt.Errorf("data: %w", err)
+		if base, err = model.NewDataset(name, n, seed); err != nil {
+			return nil, fmt.Errorf("data: %w", err)
 		}
 	}
-	var err error
-	if sc.embed, err = model.NewEmbedding(p.Dim, p.Seed); err != nil {
-		return err
+	em, err := model.NewEmbedding(dim, seed)
+	if err != nil {
+		return nil, err
 	}
-	if sc.mix, err = sc.embed.Apply(base, p.AmbientNoise, p.Seed); err != nil {
-		return err
+	mix, err := em.Apply(base, noise, seed)
+	if err != nil {
+		return nil, err
 	}
-	sc.data2d = displayPoints(base)
-	return nil
+	return &Data{Mix: mix, Embed: em, Plane: displayPoints(base)}, nil
 }
 
 // displayPoints returns the 2-D points to draw for a data set: the Dirac
