@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"runtime"
 	"strings"
+	"sync"
 	"unsafe"
 )
 
@@ -25,7 +26,9 @@ type Device struct {
 	regs    int32
 	spill   int32
 	bufs    buffers
-	closed  bool
+
+	mu     sync.Mutex // guards closed against concurrent calls and Close
+	closed bool
 }
 
 // Open finds the first GPU, creates its context on a dedicated OS thread and
@@ -61,6 +64,8 @@ func (d *Device) loop(ready chan<- error) {
 
 // do runs f on the device thread and returns its error.
 func (d *Device) do(f func() error) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
 	if d.closed {
 		return errors.New("gpu: device closed")
 	}
@@ -152,15 +157,19 @@ func (d *Device) Info() string {
 // Close frees the buffers, unloads the kernels, releases the context and
 // ends the device thread.
 func (d *Device) Close() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
 	if d.closed {
 		return
 	}
-	d.do(func() error {
+	done := make(chan struct{})
+	d.calls <- func() {
 		d.bufs.free(d.drv)
 		d.drv.cuModuleUnload(d.mod)
 		d.drv.cuDevicePrimaryCtxRelease(d.dev)
-		return nil
-	})
+		close(done)
+	}
+	<-done
 	d.closed = true
 	close(d.calls)
 }
