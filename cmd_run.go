@@ -33,7 +33,7 @@ func (f *scenarioFlags) register(fs *flag.FlagSet, defPreset string) {
 }
 
 // gpuBackends maps --gpu values to the backend parameter.
-var gpuBackends = map[string]string{"auto": "auto", "off": "cpu", "force": "gpu"}
+var gpuBackends = map[string]sim.Backend{"auto": sim.BackendAuto, "off": sim.BackendCPU, "force": sim.BackendGPU}
 
 // load returns the preset with the --set overrides applied. A --set of a
 // swept key pins it: that axis of the sweep is dropped.

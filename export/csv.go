@@ -9,10 +9,11 @@ import (
 )
 
 // CSVHeader returns the column names of WriteCSV for the given estimators.
-func CSVHeader(estimators []string) []string {
+func CSVHeader(estimators []sim.Estimator) []string {
 	h := []string{"run", "step", "t", "sigma", "trace_exact_mean", "trace_exact_median", "logq_mean",
 		"loglik_relerr_mean", "asym_full_mean", "asym_offdiag_mean", "min_eig_sym_mean", "dfea_relerr_mean"}
-	for _, e := range estimators {
+	for _, est := range estimators {
+		e := est.String()
 		h = append(h, e+"_estimate_mean", e+"_rel_err_mean", e+"_variance_mean", e+"_loglik_relerr_mean", e+"_matvecs", e+"_qrs")
 	}
 	return h

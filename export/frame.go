@@ -22,14 +22,14 @@ type FrameJSON struct {
 	T         float64           `json:"t"`
 	Done      bool              `json:"done"`
 	Positions []float64         `json:"positions"` // particles in the data plane, B×2 row-major
-	Steps     []sim.Row         `json:"steps"`
+	Steps     []map[string]any  `json:"steps"`
 }
 
 // WriteFrameJSON writes f as JSON.
 func WriteFrameJSON(w io.Writer, f *sim.Frame) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", " ")
-	return enc.Encode(FrameJSON{Params: f.Params.Map(), Backend: f.Backend, T: f.T, Done: f.Done, Positions: f.Positions, Steps: f.Rows})
+	return enc.Encode(FrameJSON{Params: f.Params.Map(), Backend: f.Backend, T: f.T, Done: f.Done, Positions: f.Positions, Steps: jsonRows(f.Rows)})
 }
 
 // WriteFrameCSV writes f's rows in the CSV layout of WriteCSV.
@@ -83,8 +83,8 @@ func WriteSeriesPNG(path string, f *sim.Frame) error {
 		p.Legend.Add(name, l)
 		return nil
 	}
-	for e, name := range f.Params.Estimators {
-		if err := add(name+" rel err", func(r sim.Row) float64 { return r.Est[e].RelErr.Mean }, e); err != nil {
+	for e, est := range f.Params.Estimators {
+		if err := add(est.String()+" rel err", func(r sim.Row) float64 { return r.Est[e].RelErr.Mean }, e); err != nil {
 			return fmt.Errorf("export png: %w", err)
 		}
 	}

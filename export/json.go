@@ -16,7 +16,7 @@ type RunJSON struct {
 	Backend   string            `json:"backend"`
 	Note      string            `json:"note,omitempty"`
 	ElapsedS  float64           `json:"elapsed_s"`
-	Steps     []sim.Row         `json:"steps"`
+	Steps     []map[string]any  `json:"steps"`
 	Particles []ParticleJSON    `json:"particles"`
 }
 
@@ -44,7 +44,7 @@ func num(x float64) any {
 // (negative: all).
 func NewRunJSON(label string, values map[string]string, res *sim.Result, maxParticles int) RunJSON {
 	r := RunJSON{Label: label, Values: values, Params: res.Params.Map(), Backend: res.Backend, Note: res.Note,
-		ElapsedS: res.Elapsed.Seconds(), Steps: res.Rows, Particles: []ParticleJSON{}}
+		ElapsedS: res.Elapsed.Seconds(), Steps: jsonRows(res.Rows), Particles: []ParticleJSON{}}
 	n := len(res.Particles)
 	if maxParticles >= 0 && maxParticles < n {
 		n = maxParticles

@@ -59,13 +59,14 @@ func WriteSweepTable(w io.Writer, keys []string, runs []SweepRun) error {
 		return nil
 	}
 	p := runs[0].Result.Params
-	jac := p.Jacobian != "off"
+	jac := p.Jacobian != sim.JacobianOff
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	head := append([]string(nil), keys...)
 	if jac {
 		head = append(head, "asym offdiag %", "± se", "asym full %", "sym PD %")
 	}
-	for _, e := range p.Estimators {
+	for _, est := range p.Estimators {
+		e := est.String()
 		head = append(head, e+" err", e+" rel var", e+" matvecs", e+" QRs")
 	}
 	head = append(head, "loglik err", "time s")

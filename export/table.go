@@ -15,7 +15,7 @@ import (
 func WriteRunTable(w io.Writer, res *sim.Result) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	p := res.Params
-	jac := p.Jacobian != "off"
+	jac := p.Jacobian != sim.JacobianOff
 	head := []string{"step", "t", "σ", "tr F", "loglik err"}
 	if jac {
 		head = append(head, "asym full %", "asym offdiag %")
@@ -23,7 +23,8 @@ func WriteRunTable(w io.Writer, res *sim.Result) error {
 	if p.DFEA > 0 {
 		head = append(head, "DF-EA err")
 	}
-	for _, e := range p.Estimators {
+	for _, est := range p.Estimators {
+		e := est.String()
 		head = append(head, e+" err", e+" var", e+" ll err")
 	}
 	fmt.Fprintln(tw, strings.Join(head, "\t")+"\t")

@@ -70,10 +70,10 @@ func NewDataset(name string, n int, seed uint64) (Mixture, error) {
 	}
 	s, ok := samplers[key]
 	if !ok {
-		return nil, fmt.Errorf("data: unknown name %q (allowed: %s)", name, strings.Join(DatasetNames(), ", "))
+		return nil, fmt.Errorf("unknown data set %q (allowed: %s)", name, strings.Join(DatasetNames(), ", "))
 	}
 	if n < 1 || n > MaxPoints {
-		return nil, fmt.Errorf("n: %d outside [1, %d]", n, MaxPoints)
+		return nil, fmt.Errorf("%d points outside [1, %d]", n, MaxPoints)
 	}
 	return NewDirac(s(rand.New(rand.NewPCG(seed, 0x5eed)), n), 2, nil)
 }

@@ -24,7 +24,7 @@ type Embedding struct {
 // Gaussian d×2 matrix). It fails unless 2 ≤ d ≤ MaxDim.
 func NewEmbedding(d int, seed uint64) (*Embedding, error) {
 	if d < 2 || d > MaxDim {
-		return nil, fmt.Errorf("dim: %d outside [2, %d]", d, MaxDim)
+		return nil, fmt.Errorf("dimension %d outside [2, %d]", d, MaxDim)
 	}
 	em := &Embedding{d: d, e: make([]float64, 2*d)}
 	if d == 2 {
@@ -85,7 +85,7 @@ func (em *Embedding) Apply(m Mixture, noise float64, seed uint64) (Mixture, erro
 		return nil, fmt.Errorf("embed: mixture has dimension %d, want 2", m.Dim())
 	}
 	if !(noise >= 0) || math.IsInf(noise, 0) {
-		return nil, fmt.Errorf("ambient_noise: %g (must be finite and ≥ 0)", noise)
+		return nil, fmt.Errorf("ambient noise %g (must be finite and ≥ 0)", noise)
 	}
 	switch m := m.(type) {
 	case *Dirac:

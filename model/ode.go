@@ -89,7 +89,7 @@ func (o *ODE) Step(dst, x []float64, t, s float64, solver Solver, tr TraceFunc) 
 	case RK4:
 		return o.rk4(dst, x, t, h, tr)
 	}
-	return 0, fmt.Errorf("solver: unknown value %d", solver)
+	return 0, fmt.Errorf("unknown solver %d", solver)
 }
 
 // axpy writes x + h·k into dst (dst may alias x).

@@ -73,7 +73,7 @@ func ParseProbe(name string) (Probe, error) {
 			return Probe(i), nil
 		}
 	}
-	return 0, fmt.Errorf("probe: unknown name %q (allowed: %s)", name, strings.Join(probeNames, ", "))
+	return 0, fmt.Errorf("unknown probe distribution %q (allowed: %s)", name, strings.Join(probeNames, ", "))
 }
 
 // Fill writes one probe vector drawn from r into dst.

@@ -103,5 +103,5 @@ func ParseSolver(name string) (Solver, error) {
 			return Solver(i), nil
 		}
 	}
-	return 0, fmt.Errorf("solver: unknown name %q (allowed: %s)", name, strings.Join(solverNames, ", "))
+	return 0, fmt.Errorf("unknown solver %q (allowed: %s)", name, strings.Join(solverNames, ", "))
 }

@@ -61,7 +61,7 @@ func ScheduleByName(name string) (Schedule, error) {
 	case "sd-vp", "sd-subvp", "sd-sub-vp", "sd-ve", "sd-edm":
 		return NewSD(strings.TrimPrefix(strings.ToLower(strings.TrimSpace(name)), "sd-"))
 	}
-	return nil, fmt.Errorf("schedule: unknown name %q (allowed: %s)", name, strings.Join(ScheduleNames(), ", "))
+	return nil, fmt.Errorf("unknown schedule %q (allowed: %s)", name, strings.Join(ScheduleNames(), ", "))
 }
 
 // checkTime reports whether t lies in [lo, hi].
@@ -74,11 +74,11 @@ func checkTime(name string, t, lo, hi float64) error {
 
 // uniformGrid returns steps+1 equally spaced times from hi down to lo.
 func uniformGrid(name string, steps int, lo, hi, tEnd float64) ([]float64, error) {
-	if steps < 1 || steps > 1_000_000 {
-		return nil, fmt.Errorf("schedule %s: steps=%d outside [1, 1000000]", name, steps)
+	if steps < 1 || steps > maxUniformSteps {
+		return nil, fmt.Errorf("schedule %s: steps=%d outside [1, %d]", name, steps, maxUniformSteps)
 	}
 	if err := checkTime(name, tEnd, lo, hi); err != nil {
-		return nil, fmt.Errorf("t_end: %w", err)
+		return nil, fmt.Errorf("end time: %w", err)
 	}
 	if tEnd >= hi {
 		return nil, fmt.Errorf("schedule %s: t_end=%g must be below T=%g", name, tEnd, hi)
@@ -90,3 +90,38 @@ func uniformGrid(name string, steps int, lo, hi, tEnd float64) ([]float64, error
 	g[steps] = tEnd
 	return g, nil
 }
+
+// ScheduleWithSigmaMax returns the named schedule with σ_max set, for the
+// schedules that have one (ve: geometric from σ_min = 0.01, edm: σ_min =
+// 0.002); ok is false for the others, which have no σ_max.
+func ScheduleWithSigmaMax(name string, sigmaMax float64) (s Schedule, ok bool, err error) {
+	switch strings.ToLower(strings.TrimSpace(name)) {
+	case "ve", "ve-geometric":
+		s, err = NewVEGeometric(0.01, sigmaMax)
+		return s, true, err
+	case "edm":
+		s, err = NewEDM(0.002, sigmaMax)
+		return s, true, err
+	}
+	return nil, false, nil
+}
+
+// MaxGridSteps returns the largest step count s.Grid accepts, at most want.
+func MaxGridSteps(s Schedule, want int) int {
+	if _, ok := s.(*SD); ok {
+		return min(want, sdMaxSteps)
+	}
+	return min(want, maxUniformSteps)
+}
+
+// IsDiscrete reports whether s is one of the discrete sd-* schedules of the
+// OT script (which draw x_T from N(0, I) whatever σ_T).
+func IsDiscrete(s Schedule) bool {
+	_, ok := s.(*SD)
+	return ok
+}
+
+const (
+	sdMaxSteps      = 999
+	maxUniformSteps = 1_000_000
+)

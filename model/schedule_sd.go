@@ -85,8 +85,8 @@ func (s *SD) at(t float64) Coeffs {
 // Grid implements Schedule: the script's timesteps round(linspace(0, 999, steps+1))
 // reversed, divided by 1000 (numpy rounds halves to even). tEnd must be 0.
 func (s *SD) Grid(steps int, tEnd float64) ([]float64, error) {
-	if steps < 1 || steps > 999 {
-		return nil, fmt.Errorf("schedule %s: steps=%d outside [1, 999]", s.Name(), steps)
+	if steps < 1 || steps > sdMaxSteps {
+		return nil, fmt.Errorf("schedule %s: steps=%d outside [1, %d]", s.Name(), steps, sdMaxSteps)
 	}
 	if tEnd != 0 {
 		return nil, fmt.Errorf("schedule %s: t_end=%g not allowed (the discrete grid ends at 0)", s.Name(), tEnd)

@@ -7,12 +7,12 @@ import (
 	"runtime"
 )
 
-// Backend runs the per-step batched math. Step advances every particle of
+// Stepper runs the per-step batched math. Step advances every particle of
 // the batch from row i to row i+1 and fills row i's per-particle measurements
 // (Finish fills the last row, where no step follows). Implementations may use
 // any number of goroutines but must give results that depend only on the
-// batch, not on scheduling. A Backend serves one run; Close releases it.
-type Backend interface {
+// batch, not on scheduling. A Stepper serves one run; Close releases it.
+type Stepper interface {
 	Name() string
 	Step(ctx context.Context, bt *Batch, i int) error
 	Finish(ctx context.Context, bt *Batch, i int) error
@@ -24,12 +24,12 @@ var ErrNoGPU = errors.New("backend: gpu unavailable")
 
 // newBackend returns the backend named by p.Backend and, for auto, the
 // reason a GPU is not used. acc may be nil (then no GPU is tried).
-func newBackend(bt *Batch, acc *Accelerator) (Backend, string, error) {
+func newBackend(bt *Batch, acc *Accelerator) (Stepper, string, error) {
 	w := runtime.GOMAXPROCS(0)
 	switch bt.Params.Backend {
-	case "cpu":
+	case BackendCPU:
 		return newCPU(bt, w), "", nil
-	case "gpu", "auto":
+	case BackendGPU, BackendAuto:
 		reason := gpuEligible(bt)
 		if reason == "" {
 			if acc == nil {
@@ -40,10 +40,10 @@ func newBackend(bt *Batch, acc *Accelerator) (Backend, string, error) {
 				return newGPUBackend(bt, dev, w), "", nil
 			}
 		}
-		if bt.Params.Backend == "gpu" {
+		if bt.Params.Backend == BackendGPU {
 			return nil, "", fmt.Errorf("%w: %s (allowed: auto, cpu)", ErrNoGPU, reason)
 		}
 		return newCPU(bt, w), "GPU not used: " + reason, nil
 	}
-	return nil, "", fmt.Errorf("backend: unknown value %q (allowed: auto, cpu, gpu)", bt.Params.Backend)
+	return nil, "", fmt.Errorf("backend: unknown value %v (allowed: auto, cpu, gpu)", bt.Params.Backend)
 }

@@ -3,13 +3,12 @@ package sim
 import (
 	"math"
 	"math/rand/v2"
-	"slices"
 
 	"fisherscope/model"
 )
 
 // Batch is the state of all particles of a run and the per-particle
-// measurements of the current row. A Backend advances it one step at a time;
+// measurements of the current row. A Stepper advances it one step at a time;
 // particle i owns X[i*D:(i+1)*D], Phi[i*D*D:(i+1)*D*D] and entry i of every
 // per-particle slice, so backends may split particles across workers freely.
 type Batch struct {
@@ -32,9 +31,10 @@ type Batch struct {
 	Est, EstRelErr, EstVar               []float64 // B×E
 	MatVecs, QRs                         []int64   // B×E spent this row
 
+	plan  *plan            // the parameters resolved into functions
 	ext   *external        // posterior summaries from an accelerator (nil: CPU only)
 	rngs  []*rand.Rand     // per particle probe streams
-	skets [][]model.Sketch // per particle: E×R sketches (hutch++ only)
+	skets [][]model.Sketch // per particle: E×R sketches (hutch++ with refresh q > 1 only)
 	traj  []float64        // DF-EA particles' states at every row
 	nTraj int
 }
@@ -42,12 +42,12 @@ type Batch struct {
 func newBatch(sc *scenario) *Batch {
 	p := sc.p
 	b, d, e := p.Particles, p.Dim, len(p.Estimators)
-	bt := &Batch{B: b, D: d, E: e, Mix: sc.mix, Sched: sc.sched, Grid: sc.grid, Coeffs: sc.coeffs, Params: p,
+	bt := &Batch{B: b, D: d, E: e, Mix: sc.mix, Sched: sc.sched, Grid: sc.grid, Coeffs: sc.coeffs, Params: p, plan: sc.plan,
 		X: append([]float64(nil), sc.start...), LogLik: make([]float64, b), EstLL: make([]float64, b*e),
 		LogQ: make([]float64, b), TrF: make([]float64, b), AsymFull: make([]float64, b), AsymOff: make([]float64, b),
 		MinEig: make([]float64, b), LogLikRow: make([]float64, b), EstLLRow: make([]float64, b*e), Est: make([]float64, b*e), EstRelErr: make([]float64, b*e), EstVar: make([]float64, b*e),
 		MatVecs: make([]int64, b*e), QRs: make([]int64, b*e), rngs: make([]*rand.Rand, b)}
-	if p.Jacobian != "off" {
+	if p.Jacobian != JacobianOff {
 		bt.Phi = make([]float64, b*d*d)
 		for i := 0; i < b; i++ {
 			for j := 0; j < d; j++ {
@@ -58,7 +58,7 @@ func newBatch(sc *scenario) *Batch {
 	for i := range bt.rngs {
 		bt.rngs[i] = rand.New(rand.NewPCG(p.Seed, probeStream+uint64(i)))
 	}
-	if slices.Contains(p.Estimators, "hutch++") {
+	if sc.plan.keepSket && p.HasEstimator(HutchPP) {
 		bt.skets = make([][]model.Sketch, b)
 		for i := range bt.skets {
 			bt.skets[i] = make([]model.Sketch, e*p.Repeats)

@@ -41,7 +41,7 @@ func newCPU(bt *Batch, w int) *cpu {
 	return c
 }
 
-// Name implements Backend.
+// Name implements Stepper.
 func (c *cpu) Name() string { return fmt.Sprintf("cpu (%d cores)", len(c.workers)) }
 
 func (c *cpu) dispatch(j job) error {
@@ -57,17 +57,17 @@ func (c *cpu) dispatch(j job) error {
 	return first
 }
 
-// Step implements Backend.
+// Step implements Stepper.
 func (c *cpu) Step(ctx context.Context, _ *Batch, i int) error {
 	return c.dispatch(job{ctx: ctx, i: i})
 }
 
-// Finish implements Backend.
+// Finish implements Stepper.
 func (c *cpu) Finish(ctx context.Context, _ *Batch, i int) error {
 	return c.dispatch(job{ctx: ctx, i: i, finish: true})
 }
 
-// Close implements Backend: it stops the workers and waits for them.
+// Close implements Stepper: it stops the workers and waits for them.
 func (c *cpu) Close() {
 	for _, ch := range c.jobs {
 		close(ch)

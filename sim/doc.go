@@ -9,7 +9,7 @@
 // line's --set key=value and the terminal UI. An Engine runs one scenario at a
 // time in the background, restartable with a context, and publishes immutable
 // Frames (latest wins); Run consumes every step for headless use. The per-step
-// batched math goes through a Backend; CPU is the only one in this package.
+// batched math goes through a Stepper; CPU is the only one in this package.
 //
 // Results depend only on the parameters (the seed included), never on the
 // number of cores: every particle draws from its own random stream and

@@ -3,6 +3,7 @@ package sim
 import (
 	"context"
 	"errors"
+	"fisherscope/model"
 	"math"
 	"runtime"
 	"strings"
@@ -14,7 +15,7 @@ import (
 func small() Params {
 	p := Defaults()
 	p.Particles, p.Steps, p.N, p.Repeats, p.DFEA = 40, 20, 200, 3, 8
-	p.Estimators = []string{"hutchinson", "hutch++", "na-hutch++", "xtrace"}
+	p.Estimators = []Estimator{Hutchinson, HutchPP, NAHutchPP, XTrace}
 	return p
 }
 
@@ -105,9 +106,10 @@ func TestRowsAreSane(t *testing.T) {
 	// path is first order (halving the step halves the error at t = 0.75) and
 	// RK4 with its own stages fourth order (÷16).
 	for _, c := range []struct {
-		solver, jac string
-		lo, hi      float64
-	}{{"ddim", "ddim", 1.6, 2.6}, {"rk4", "rk4", 12, 20}} {
+		solver Solver
+		jac    Jacobian
+		lo, hi float64
+	}{{model.DDIM, JacobianDDIM, 1.6, 2.6}, {model.RK4, JacobianRK4, 12, 20}} {
 		q := p
 		q.Solver, q.Jacobian, q.Estimators = c.solver, c.jac, nil
 		coarse := runOnce(t, q)
@@ -126,8 +128,8 @@ func TestRowsAreSane(t *testing.T) {
 // TestRefreshSavesWork: with q = 5 the sketch is rebuilt every fifth step only.
 func TestRefreshSavesWork(t *testing.T) {
 	p := small()
-	p.Estimators, p.Probes, p.Sketch, p.Target, p.Dim, p.Probe = []string{"hutch++"}, 9, 3, "cov", 8, "gaussian"
-	p.AmbientNoise, p.Jacobian = 0.05, "off"
+	p.Estimators, p.Probes, p.Sketch, p.Target, p.Dim, p.Probe = []Estimator{HutchPP}, 9, 3, TargetCov, 8, model.Gaussian
+	p.AmbientNoise, p.Jacobian = 0.05, JacobianOff
 	p.Refresh = 5
 	res := runOnce(t, p)
 	for _, r := range res.Rows {
@@ -167,11 +169,11 @@ func TestEngineRestartPauseAndLeaks(t *testing.T) {
 		t.Fatal(err)
 	}
 	bad := p
-	bad.Solver = "rk4" // with jacobian ddim: invalid
+	bad.Solver = model.RK4 // with jacobian ddim: invalid
 	if err := e.Restart(context.Background(), bad); err == nil || !strings.Contains(err.Error(), "jacobian") {
 		t.Fatalf("invalid restart: %v", err)
 	}
-	if f := e.Latest(); f == nil || f.Params.Solver != "ddim" {
+	if f := e.Latest(); f == nil || f.Params.Solver != model.DDIM {
 		t.Fatal("an invalid restart replaced the running scenario")
 	}
 	e.SetPaused(true)
@@ -214,7 +216,7 @@ func waitFor(t *testing.T, cond func() bool) {
 // workload allocates nothing in steady state.
 func TestStepDoesNotAllocate(t *testing.T) {
 	p := Defaults()
-	p.Particles, p.N, p.Estimators, p.Jacobian, p.DFEA = 64, 256, nil, "off", 0
+	p.Particles, p.N, p.Estimators, p.Jacobian, p.DFEA = 64, 256, nil, JacobianOff, 0
 	sc, err := buildScenario(p)
 	if err != nil {
 		t.Fatal(err)
@@ -270,12 +272,12 @@ func TestValidationMessages(t *testing.T) {
 		}
 	}
 	p := Defaults()
-	p.Estimators, p.Probes, p.Sketch = []string{"hutch++"}, 4, 2
+	p.Estimators, p.Probes, p.Sketch = []Estimator{HutchPP}, 4, 2
 	if err := p.Validate(); err == nil || !strings.Contains(err.Error(), "2k+1") {
 		t.Errorf("hutch++ budget: %v", err)
 	}
 	p = Defaults()
-	p.Backend = "gpu"
+	p.Backend = BackendGPU
 	if _, err := Run(context.Background(), p, nil); !errors.Is(err, ErrNoGPU) {
 		t.Errorf("backend gpu: %v", err)
 	}

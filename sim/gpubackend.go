@@ -17,8 +17,8 @@ import (
 func gpuEligible(bt *Batch) string {
 	p := bt.Params
 	switch {
-	case p.Solver != "ddim" && p.Solver != "euler":
-		return "solver " + p.Solver + " evaluates stages on the CPU (use ddim or euler)"
+	case !bt.plan.trapezoid:
+		return "solver " + p.Solver.String() + " evaluates stages on the CPU (use ddim or euler)"
 	}
 	d, ok := bt.Mix.(*model.Dirac)
 	if !ok {
@@ -66,7 +66,7 @@ func newGPUBackend(bt *Batch, dev posteriorDevice, workers int) *gpuBackend {
 	return g
 }
 
-// Name implements Backend.
+// Name implements Stepper.
 func (g *gpuBackend) Name() string {
 	if g.failed != nil {
 		return g.cpu.Name() + " (GPU failed: " + g.failed.Error() + ")"
@@ -74,19 +74,19 @@ func (g *gpuBackend) Name() string {
 	return "gpu " + g.dev.Info()
 }
 
-// Step implements Backend.
+// Step implements Stepper.
 func (g *gpuBackend) Step(ctx context.Context, bt *Batch, i int) error {
 	g.prepass(bt, i)
 	return g.cpu.Step(ctx, bt, i)
 }
 
-// Finish implements Backend.
+// Finish implements Stepper.
 func (g *gpuBackend) Finish(ctx context.Context, bt *Batch, i int) error {
 	g.prepass(bt, i)
 	return g.cpu.Finish(ctx, bt, i)
 }
 
-// Close implements Backend (the device belongs to the Accelerator).
+// Close implements Stepper (the device belongs to the Accelerator).
 func (g *gpuBackend) Close() { g.cpu.Close() }
 
 // prepass fills bt.ext with the device posterior at row i, or switches the

@@ -3,6 +3,7 @@ package sim
 import (
 	"context"
 	"errors"
+	"fisherscope/model"
 	"math"
 	"strings"
 	"testing"
@@ -13,13 +14,13 @@ import (
 // gpuParams is a scenario the GPU path accepts.
 func gpuParams() Params {
 	p := Defaults()
-	p.Particles, p.N, p.Steps, p.Estimators, p.Jacobian, p.DFEA = 64, 300, 30, nil, "off", 0
+	p.Particles, p.N, p.Steps, p.Estimators, p.Jacobian, p.DFEA = 64, 300, 30, nil, JacobianOff, 0
 	return p
 }
 
 func TestGPUEligibility(t *testing.T) {
 	cases := map[string]func(*Params){
-		"rk4":      func(p *Params) { p.Solver, p.Jacobian = "rk4", "off" },
+		"rk4":      func(p *Params) { p.Solver, p.Jacobian = model.RK4, JacobianOff },
 		"Gaussian": func(p *Params) { p.Data = "gaussian" },
 		"ambient":  func(p *Params) { p.Dim, p.AmbientNoise = 4, 0.1 },
 	}
@@ -55,7 +56,7 @@ func TestAutoWithoutGPU(t *testing.T) {
 		t.Errorf("backend %q note %q", res.Backend, res.Note)
 	}
 	p := gpuParams()
-	p.Backend = "gpu"
+	p.Backend = BackendGPU
 	if _, err := RunWith(context.Background(), p, nil, acc); !errors.Is(err, ErrNoGPU) {
 		t.Errorf("backend gpu: %v", err)
 	}
@@ -116,8 +117,8 @@ func runFake(t *testing.T, p Params, dev *fakeDevice) *Result {
 // failure mid-run falls back to the CPU without losing the run.
 func TestGPUPathMatchesCPU(t *testing.T) {
 	p := gpuParams()
-	p.Backend = "cpu"
-	p.Estimators, p.Jacobian, p.Probes, p.Repeats = []string{"hutchinson", "hutch++"}, "ddim", 6, 3
+	p.Backend = BackendCPU
+	p.Estimators, p.Jacobian, p.Probes, p.Repeats = []Estimator{Hutchinson, HutchPP}, JacobianDDIM, 6, 3
 	for _, dim := range []int{2, 8} {
 		p.Dim = dim
 		gpuMatchesCPU(t, p)

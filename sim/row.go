@@ -1,9 +1,6 @@
 package sim
 
-import (
-	"encoding/json"
-	"math"
-)
+import "math"
 
 // Row holds the measurements of one grid time, summarised over particles.
 // Rows are immutable once published.
@@ -33,20 +30,6 @@ type EstRow struct {
 	QRs          int64   // QR factorisations (sketch refreshes) at this row
 }
 
-// MarshalJSON writes a row as one object with the estimator names as keys.
-func (r Row) MarshalJSON() ([]byte, error) {
-	m := map[string]any{
-		"step": r.Step, "t": r.T, "sigma": jnum(r.Sigma),
-		"trace_exact": r.TraceF, "logq": r.LogQ, "loglik_relerr": r.LogLikRelErr,
-		"asym_full": r.AsymFull, "asym_offdiag": r.AsymOffDiag, "min_eig_sym": r.MinEigSym, "dfea_relerr": r.DFEA,
-	}
-	for _, e := range r.Est {
-		m[e.Name] = map[string]any{"estimate": e.Estimate, "rel_err": e.RelErr, "variance": e.Variance,
-			"loglik_relerr": e.LogLikRelErr, "matvecs": e.MatVecs, "qrs": e.QRs}
-	}
-	return json.Marshal(m)
-}
-
 // reducer builds Rows from a batch without allocating per particle.
 type reducer struct {
 	scratch []float64
@@ -73,8 +56,8 @@ func (rd *reducer) row(bt *Batch, i int) Row {
 		LogLikRelErr: s(rd.llErr, 0, e+1), AsymFull: s(bt.AsymFull, 0, 1), AsymOffDiag: s(bt.AsymOff, 0, 1),
 		MinEigSym: s(bt.MinEig, 0, 1), DFEA: nanSummary()}
 	r.Est = rd.est[i*e : (i+1)*e : (i+1)*e]
-	for j, name := range bt.Params.Estimators {
-		er := EstRow{Name: name, Estimate: s(bt.Est, j, e), RelErr: s(bt.EstRelErr, j, e), Variance: s(bt.EstVar, j, e),
+	for j, est := range bt.Params.Estimators {
+		er := EstRow{Name: est.String(), Estimate: s(bt.Est, j, e), RelErr: s(bt.EstRelErr, j, e), Variance: s(bt.EstVar, j, e),
 			LogLikRelErr: s(rd.llErr, 1+j, e+1)}
 		for k := 0; k < b; k++ {
 			er.MatVecs += bt.MatVecs[k*e+j]

@@ -13,6 +13,7 @@ import (
 // scenario is everything derived from Params before the first step.
 type scenario struct {
 	p      Params
+	plan   *plan
 	sched  model.Schedule
 	grid   []float64      // steps+1 decreasing times
 	coeffs []model.Coeffs // at every grid time
@@ -30,6 +31,9 @@ func buildScenario(p Params) (*scenario, error) {
 	}
 	sc := &scenario{p: p}
 	var err error
+	if sc.plan, err = newPlan(p); err != nil {
+		return nil, err
+	}
 	if sc.sched, err = p.schedule(); err != nil {
 		return nil, err
 	}
@@ -126,7 +130,7 @@ func (sc *scenario) buildStart() error {
 		return sc.readStart(path)
 	}
 	scale := sc.coeffs[0].Sigma
-	if strings.HasPrefix(sc.sched.Name(), "sd-") {
+	if model.IsDiscrete(sc.sched) {
 		scale = 1 // the OT script draws x_T ~ N(0, I) for every option
 	}
 	for i := 0; i < p.Particles; i++ {

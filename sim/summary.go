@@ -1,7 +1,6 @@
 package sim
 
 import (
-	"encoding/json"
 	"math"
 	"slices"
 )
@@ -12,19 +11,6 @@ import (
 type Summary struct {
 	Mean, Median, Q10, Q90 float64
 	N                      int
-}
-
-// MarshalJSON writes {"mean", "median", "q10", "q90", "n"} with null for NaN.
-func (s Summary) MarshalJSON() ([]byte, error) {
-	return json.Marshal(map[string]any{"mean": jnum(s.Mean), "median": jnum(s.Median), "q10": jnum(s.Q10), "q90": jnum(s.Q90), "n": s.N})
-}
-
-// jnum maps non-finite numbers to JSON null.
-func jnum(x float64) any {
-	if math.IsNaN(x) || math.IsInf(x, 0) {
-		return nil
-	}
-	return x
 }
 
 // summarize reduces vals[off], vals[off+stride], … over count entries, using

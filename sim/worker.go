@@ -10,23 +10,23 @@ import (
 // worker advances the particles [lo, hi) of a batch with private workspaces.
 type worker struct {
 	bt        *Batch
+	pl        *plan
 	lo, hi    int
 	post      *model.Posterior
 	ode       *model.ODE
 	tw        model.TraceWork
+	sk        model.Sketch // scratch sketch when no basis is reused
 	col, out  []float64
 	v         []float64
 	draws     []float64 // R draws of one estimator
 	first     []float64 // E: the first draw of each estimator (for the likelihood)
-	probe     model.Probe
 	fullEigen bool
 }
 
 func newWorker(bt *Batch, lo, hi int) *worker {
-	pr, _ := model.ParseProbe(bt.Params.Probe) // validated
-	return &worker{bt: bt, lo: lo, hi: hi, post: model.NewPosterior(bt.Mix), ode: model.NewODE(bt.Mix, bt.Sched),
+	return &worker{bt: bt, pl: bt.plan, lo: lo, hi: hi, post: model.NewPosterior(bt.Mix), ode: model.NewODE(bt.Mix, bt.Sched),
 		col: make([]float64, bt.D), out: make([]float64, bt.D), v: make([]float64, bt.D),
-		draws: make([]float64, bt.Params.Repeats), first: make([]float64, bt.E), probe: pr, fullEigen: bt.D <= 16}
+		draws: make([]float64, bt.Params.Repeats), first: make([]float64, bt.E), fullEigen: bt.D <= 16}
 }
 
 func (w *worker) run(j job) error {
@@ -67,10 +67,12 @@ func (w *worker) particle(k, i int, finish bool) error {
 			bt.EstLL[k*bt.E+e] = w.post.LogDensity
 		}
 	}
-	w.estimate(k, i, trF)
+	if err := w.estimate(k, i, trF); err != nil {
+		return err
+	}
 	// The likelihood of DDIM and Euler runs uses the trapezoid rule over the
 	// grid: row i adds the second half of step i−1 and the first half of step i.
-	trapezoid := bt.Params.Solver == "ddim" || bt.Params.Solver == "euler"
+	trapezoid := w.pl.trapezoid
 	integrand := model.LikelihoodIntegrand(c, d, trF)
 	var hPrev, hNext float64
 	if i > 0 {
@@ -126,65 +128,39 @@ func (w *worker) measurePhi(k int, finish bool) {
 	}
 }
 
-// updatePhi advances particle k's Φ by one step (rk4 mode is done in advance).
+// updatePhi advances particle k's Φ by one step (rk4 tangent mode is done in advance).
 func (w *worker) updatePhi(k int, h float64, to model.Coeffs) {
 	bt := w.bt
-	if bt.Phi == nil {
+	if w.pl.phi == nil {
 		return
 	}
 	d := bt.D
-	phi := bt.Phi[k*d*d : (k+1)*d*d]
-	switch bt.Params.Jacobian {
-	case "ddim":
-		model.PhiDDIMUpdate(phi, w.post, to, w.col, w.out)
-	case "euler":
-		model.PhiEulerUpdate(phi, w.post, h, w.col, w.out)
-	case "script":
-		model.PhiScriptUpdate(phi, w.post, h, w.col, w.out)
-	}
+	w.pl.phi(bt.Phi[k*d*d:(k+1)*d*d], w.post, h, to, w.col, w.out)
 }
 
 // advance moves x one step and returns the change of the log-likelihood
 // (for heun and rk4, integrated with the solver's own stages; ddim and euler
 // return 0: their likelihood is accumulated by the trapezoid rule).
 func (w *worker) advance(k int, x []float64, h float64, to model.Coeffs) (float64, error) {
-	bt := w.bt
-	c := w.post.C
-	switch bt.Params.Solver {
-	case "ddim":
-		model.DDIMStep(x, x, w.post, to)
-		return 0, nil
-	case "euler":
-		model.Velocity(w.v, x, w.post)
-		for j := range x {
-			x[j] += h * w.v[j]
-		}
-		return 0, nil
-	case "heun":
-		return w.ode.Step(x, x, c.T, to.T, model.Heun, nil)
-	case "rk4":
-		if bt.Params.Jacobian == "rk4" {
-			d := bt.D
-			phi := bt.Phi[k*d*d : (k+1)*d*d]
-			return w.ode.StepTangent(x, phi, x, phi, c.T, to.T)
-		}
-		return w.ode.Step(x, x, c.T, to.T, model.RK4, nil)
-	}
-	return 0, fmt.Errorf("solver: unknown value %q", bt.Params.Solver)
+	return w.pl.advance(w, k, x, h, to)
 }
 
-// estimate runs every estimator R times on particle k's posterior.
-func (w *worker) estimate(k, i int, trF float64) {
-	bt := w.bt
-	p := bt.Params
-	for e, name := range p.Estimators {
+// estimate runs every estimator R times on particle k's posterior. An
+// estimator's failure ends the run with an error naming it.
+func (w *worker) estimate(k, i int, trF float64) error {
+	bt, pl := w.bt, w.pl
+	var op model.Operator = model.FisherOp{P: w.post}
+	if pl.cov {
+		op = model.CovOp{P: w.post}
+	}
+	for e, f := range pl.ests {
 		var mv, qr int64
 		for r := range w.draws {
-			est, err := w.draw(name, k, e, r, i)
+			est, err := f(w, op, k, e, r, i)
 			if err != nil {
-				est.Value = math.NaN()
+				return fmt.Errorf("estimator %s: %w", bt.Params.Estimators[e], err)
 			}
-			if p.Target == "cov" {
+			if pl.cov {
 				est.Value = model.FisherTraceFromCov(bt.D, w.post.C, est.Value)
 			}
 			w.draws[r] = est.Value
@@ -196,6 +172,7 @@ func (w *worker) estimate(k, i int, trF float64) {
 		bt.Est[idx], bt.EstVar[idx], bt.EstRelErr[idx] = drawStats(w.draws, trF)
 		bt.MatVecs[idx], bt.QRs[idx] = mv, qr
 	}
+	return nil
 }
 
 // drawStats returns the mean, the sample variance (NaN for one draw) and the
@@ -215,34 +192,4 @@ func drawStats(draws []float64, exact float64) (mean, variance, rms float64) {
 		variance += (v - mean) * (v - mean)
 	}
 	return mean, variance / (n - 1), rms
-}
-
-// draw makes one estimate of tr F (or tr C for target cov) for particle k.
-func (w *worker) draw(name string, k, e, r, i int) (model.Estimate, error) {
-	p := w.bt.Params
-	var op model.Operator = model.FisherOp{P: w.post}
-	if p.Target == "cov" {
-		op = model.CovOp{P: w.post}
-	}
-	rng := w.bt.rngs[k]
-	switch name {
-	case "hutchinson":
-		return model.Hutchinson(op, p.Probes, w.probe, rng, &w.tw), nil
-	case "hutch++":
-		sk := &w.bt.skets[k][e*p.Repeats+r]
-		kk := p.sketchSize()
-		var mv, qr int
-		if i%p.Refresh == 0 {
-			mv, qr = sk.Refresh(op, kk, w.probe, rng, &w.tw), 1
-		}
-		est := model.HutchPPWithSketch(op, sk, p.Probes-2*kk, w.probe, rng, &w.tw)
-		est.MatVecs += mv
-		est.QRs += qr
-		return est, nil
-	case "na-hutch++":
-		return model.NAHutchPP(op, p.Probes, w.probe, rng)
-	case "xtrace":
-		return model.XTrace(op, p.Probes, true, model.Sphere, rng)
-	}
-	return model.Estimate{}, fmt.Errorf("estimators: unknown estimator %q", name)
 }

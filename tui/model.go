@@ -92,7 +92,8 @@ func New(ctx context.Context, src Source, p sim.Params, opt Options) *Model {
 	src.SetPace(max(opt.Pace, 0))
 	in := textinput.New()
 	in.Prompt = ":"
-	in.Placeholder = "key value   (e.g. probes 12, schedule edm, preset table3)"
+	in.Placeholder = "key value   (e.g. probes 12, schedule edm, preset table3; tab completes)"
+	in.ShowSuggestions = true
 	m := &Model{ctx: ctx, src: src, opt: opt, st: NewStyles(opt.Renderer), keys: defaultKeys(), help: help.New(),
 		input: in, logY: true, trails: true, loop: opt.Loop, w: 120, h: 40}
 	m.charts[0].title = "estimator variance vs t"
@@ -103,6 +104,7 @@ func New(ctx context.Context, src Source, p sim.Params, opt Options) *Model {
 			m.presets = append(m.presets, i.Name)
 		}
 	}
+	m.input.SetSuggestions(commandSuggestions(m.presets))
 	m.rs = newRestarter(ctx, src)
 	m.apply(p)
 	return m
@@ -116,7 +118,7 @@ func (m *Model) apply(p sim.Params) {
 	m.rs.request(p)
 }
 
-func fingerprint(p sim.Params) string { return fmt.Sprint(p.Map()) }
+func fingerprint(p sim.Params) string { return p.Fingerprint() }
 
 // Init implements tea.Model.
 func (m *Model) Init() tea.Cmd { return m.tick() }
@@ -219,8 +221,20 @@ func (m *Model) idleCheck(now time.Time) bool {
 	return false
 }
 
-// onKey handles a key: command line, global keys, then parameter keys.
+// onKey handles a key: command line, global keys, then parameter keys. Keys
+// that arrive together (auto-repeat, fast typing, SSH packets) come as one
+// message with several runes: outside the command line each counts.
 func (m *Model) onKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
+	if k.Type == tea.KeyRunes && len(k.Runes) > 1 && !m.typing {
+		var cmds []tea.Cmd
+		for _, r := range k.Runes {
+			one := k
+			one.Runes, one.Paste = []rune{r}, false
+			_, cmd := m.onKey(one)
+			cmds = append(cmds, cmd)
+		}
+		return m, tea.Batch(cmds...)
+	}
 	m.input0 = time.Now()
 	if m.idle {
 		m.idle = false
@@ -282,24 +296,24 @@ func (m *Model) onKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.loop = !m.loop
 		m.setMsg(fmt.Sprintf("loop %v", m.loop), false)
 	default:
-		m.changeParam(k.String())
+		if pk, ok := m.keys.matchParam(k); ok {
+			m.changeParam(pk)
+		}
 	}
 	return m, nil
 }
 
-// changeParam applies a parameter key after validating the result.
-func (m *Model) changeParam(name string) {
-	p := m.params
-	p.Estimators = append([]string(nil), p.Estimators...)
-	if !m.keys.adjust(name, &p) {
-		return
-	}
-	if err := p.Validate(); err != nil {
+// changeParam moves one parameter a step as the table says; a step the rules
+// refuse (or a limit) changes nothing and says why in the status line.
+func (m *Model) changeParam(pk paramKey) {
+	p, err := m.params.Step(pk.param, pk.dir)
+	if err != nil {
 		m.setMsg(err.Error(), true)
 		return
 	}
 	m.apply(p)
-	m.setMsg("", false)
+	v, _ := p.Get(pk.param)
+	m.setMsg(pk.param+" = "+v, false)
 }
 
 func (m *Model) onCommandKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {

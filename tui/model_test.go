@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"fisherscope/model"
 	"flag"
 	"io"
 	"os"
@@ -177,8 +178,10 @@ func TestKeysChangeParameters(t *testing.T) {
 		{"N", func(a, b sim.Params) bool { return b.Schedule != a.Schedule }},
 		{"d", func(a, b sim.Params) bool { return b.Data != a.Data }},
 		{"D", func(a, b sim.Params) bool { return b.Data != a.Data }},
-		{"S", func(a, b sim.Params) bool { return sketchOf(b) == sketchOf(a)+1 && b.Probes >= 2*sketchOf(b)+1 }},
-		{"s", func(a, b sim.Params) bool { return sketchOf(b) == sketchOf(a)-1 }},
+		{"S", func(a, b sim.Params) bool {
+			return b.SketchSize() == a.SketchSize()+1 && b.Probes >= 2*b.SketchSize()+1
+		}},
+		{"s", func(a, b sim.Params) bool { return b.SketchSize() == a.SketchSize()-1 }},
 		{"P", func(a, b sim.Params) bool { return b.Probes == a.Probes+1 }},
 		{"p", func(a, b sim.Params) bool { return b.Probes == a.Probes-1 }},
 		{"R", func(a, b sim.Params) bool { return b.Refresh == 2 }},
@@ -189,14 +192,14 @@ func TestKeysChangeParameters(t *testing.T) {
 		{"b", func(a, b sim.Params) bool { return b.Particles == a.Particles/2 }},
 		{"T", func(a, b sim.Params) bool { return b.Steps == 50 }},
 		{"t", func(a, b sim.Params) bool { return b.Steps == 20 }},
-		{"o", func(a, b sim.Params) bool { return b.Solver == "euler" && b.Jacobian == "euler" }},
-		{"g", func(a, b sim.Params) bool { return b.Probe == "gaussian" }},
-		{"x", func(a, b sim.Params) bool { return strings.Join(b.Estimators, ",") == "hutchinson" }},
+		{"o", func(a, b sim.Params) bool { return b.Solver == model.Euler && b.Jacobian == sim.JacobianEuler }},
+		{"g", func(a, b sim.Params) bool { return b.Probe == model.Gaussian }},
+		{"x", func(a, b sim.Params) bool { return len(b.Estimators) == 1 && b.Estimators[0] == sim.Hutchinson }},
 		{"j", func(a, b sim.Params) bool { return b.Jacobian != a.Jacobian }},
-		{"c", func(a, b sim.Params) bool { return b.Target == "cov" }},
+		{"c", func(a, b sim.Params) bool { return b.Target == sim.TargetCov }},
 		{"a", func(a, b sim.Params) bool { return b.AmbientNoise == 0.01 }},
 		{"z", func(a, b sim.Params) bool { return b.Seed == a.Seed+1 }},
-		{"k", func(a, b sim.Params) bool { return b.Backend == "cpu" }},
+		{"k", func(a, b sim.Params) bool { return b.Backend == sim.BackendCPU }},
 		{"v", func(a, b sim.Params) bool { return b.Particles != a.Particles || b.Data != a.Data }},
 	}
 	for _, c := range cases {
@@ -285,11 +288,11 @@ func TestCommandLine(t *testing.T) {
 		t.Errorf("bad value: %q", m.msg)
 	}
 	typeLine("preset table3")
-	if m.params.Jacobian != "script" {
+	if m.params.Jacobian != sim.JacobianScript {
 		t.Errorf("preset table3 not applied: %+v", m.params)
 	}
 	// An invalid combination from a key is refused with the validation message.
-	m.params.Solver, m.params.Jacobian = "rk4", "rk4"
+	m.params.Solver, m.params.Jacobian = model.RK4, sim.JacobianRK4
 	press(m, "j") // cycles to off: valid
 	press(m, "p")
 	press(m, ":")

@@ -1,153 +1,48 @@
 package tui
 
 import (
-	"slices"
 	"strings"
 
-	"fisherscope/model"
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
 	"fisherscope/sim"
 )
 
-// Value ladders for the keys that step a number up or down.
-var (
-	dims      = []int{2, 3, 4, 8, 16, 32, 64, 128, 256}
-	stepsLad  = []int{10, 20, 50, 100, 200, 500, 1000, 2000}
-	refreshes = []int{1, 2, 5, 10, 20, 50}
-	noises    = []float64{0, 0.01, 0.05, 0.1}
-	estSets   = [][]string{{"hutchinson", "hutch++"}, {"hutchinson"}, {"hutch++"}, {"hutchinson", "hutch++", "xtrace"},
-		{"hutchinson", "hutch++", "na-hutch++", "xtrace"}, nil}
-)
-
-// cycle returns the element after (dir > 0) or before cur in list.
-func cycle(list []string, cur string, dir int) string {
-	i := slices.Index(list, cur)
-	return list[((i+dir)%len(list)+len(list))%len(list)]
+// paramKey binds a key to one step of an engine parameter: what the step
+// does (cycle, ladder, factor) and which values the rules allow come from
+// sim's parameter table.
+type paramKey struct {
+	binding *key.Binding
+	param   string // sim parameter key
+	dir     int    // +1 up / next, −1 down / previous
 }
 
-// ladder moves cur to the next larger (dir > 0) or smaller rung.
-func ladder(l []int, cur, dir int) int {
-	if dir > 0 {
-		for _, v := range l {
-			if v > cur {
-				return v
-			}
-		}
-		return l[len(l)-1]
-	}
-	for i := len(l) - 1; i >= 0; i-- {
-		if l[i] < cur {
-			return l[i]
-		}
-	}
-	return l[0]
-}
-
-// sketchOf returns the effective Hutch++ sketch size.
-func sketchOf(p sim.Params) int {
-	if p.Sketch > 0 {
-		return p.Sketch
-	}
-	return (p.Probes + 2) / 3
-}
-
-// fixJacobian keeps the jacobian mode compatible with the solver.
-func fixJacobian(p *sim.Params) {
-	switch {
-	case p.Jacobian == "ddim" && p.Solver != "ddim", p.Jacobian == "rk4" && p.Solver != "rk4":
-		switch p.Solver {
-		case "ddim":
-			p.Jacobian = "ddim"
-		case "rk4":
-			p.Jacobian = "rk4"
-		default:
-			p.Jacobian = "euler"
-		}
+// paramKeys lists every parameter key of the key map.
+func (k *keyMap) paramKeys() []paramKey {
+	return []paramKey{
+		{&k.Schedule, "schedule", +1}, {&k.ScheduleBack, "schedule", -1},
+		{&k.Data, "data", +1}, {&k.DataBack, "data", -1},
+		{&k.SketchDown, "sketch", -1}, {&k.SketchUp, "sketch", +1},
+		{&k.RefreshDown, "refresh", -1}, {&k.RefreshUp, "refresh", +1},
+		{&k.ProbesDown, "probes", -1}, {&k.ProbesUp, "probes", +1},
+		{&k.DimDown, "dim", -1}, {&k.DimUp, "dim", +1},
+		{&k.ParticlesDown, "particles", -1}, {&k.ParticlesUp, "particles", +1},
+		{&k.StepsDown, "steps", -1}, {&k.StepsUp, "steps", +1},
+		{&k.Solver, "solver", +1}, {&k.ProbeDist, "probe", +1}, {&k.Estimators, "estimators", +1},
+		{&k.Jacobian, "jacobian", +1}, {&k.Target, "target", +1}, {&k.Noise, "ambient_noise", +1},
+		{&k.Seed, "seed", +1}, {&k.Backend, "backend", +1},
 	}
 }
 
-// jacobians lists the modes valid with the solver.
-func jacobians(solver string) []string {
-	m := []string{"off", "euler", "script"}
-	if solver == "ddim" || solver == "rk4" {
-		m = append(m, solver)
-	}
-	return m
-}
-
-// estKey names an estimator set for cycling.
-func estKey(e []string) string { return strings.Join(e, ",") }
-
-// nextEstimators returns the estimator set after cur.
-func nextEstimators(cur []string) []string {
-	for i, s := range estSets {
-		if estKey(s) == estKey(cur) {
-			return estSets[(i+1)%len(estSets)]
+// matchParam returns the parameter key bound to msg.
+func (k *keyMap) matchParam(msg tea.KeyMsg) (paramKey, bool) {
+	for _, pk := range k.paramKeys() {
+		if key.Matches(msg, *pk.binding) {
+			return pk, true
 		}
 	}
-	return estSets[0]
-}
-
-// adjust applies the parameter change bound to a key; ok is false for keys
-// that change no parameter.
-func (k keyMap) adjust(name string, p *sim.Params) bool {
-	switch name {
-	case "n", "N":
-		p.Schedule = cycle(model.ScheduleNames(), p.Schedule, dirOf(name, "n"))
-		if strings.HasPrefix(p.Schedule, "sd-") {
-			p.TEnd, p.Steps = 0, min(p.Steps, 999)
-		}
-	case "d", "D":
-		p.Data = cycle(model.DatasetNames(), p.Data, dirOf(name, "d"))
-	case "s", "S":
-		p.Sketch = max(1, sketchOf(*p)+dirOf(name, "S"))
-		p.Probes = max(p.Probes, 2*p.Sketch+1)
-	case "p", "P":
-		p.Probes = max(1, p.Probes+dirOf(name, "P"))
-		if p.Probes < 2*sketchOf(*p)+1 {
-			p.Sketch = max(1, (p.Probes-1)/2)
-		}
-	case "r", "R":
-		p.Refresh = ladder(refreshes, p.Refresh, dirOf(name, "R"))
-	case "m", "M":
-		p.Dim = ladder(dims, p.Dim, dirOf(name, "M"))
-	case "b", "B":
-		if name == "B" {
-			p.Particles = min(sim.MaxParticles, 2*p.Particles)
-		} else {
-			p.Particles = max(1, p.Particles/2)
-		}
-	case "t", "T":
-		p.Steps = ladder(stepsLad, p.Steps, dirOf(name, "T"))
-	case "o":
-		p.Solver = cycle([]string{"ddim", "euler", "heun", "rk4"}, p.Solver, 1)
-		fixJacobian(p)
-	case "g":
-		p.Probe = cycle([]string{"rademacher", "gaussian", "sphere"}, p.Probe, 1)
-	case "x":
-		p.Estimators = nextEstimators(p.Estimators)
-	case "j":
-		p.Jacobian = cycle(jacobians(p.Solver), p.Jacobian, 1)
-	case "c":
-		p.Target = cycle([]string{"fisher", "cov"}, p.Target, 1)
-	case "a":
-		i := slices.Index(noises, p.AmbientNoise)
-		p.AmbientNoise = noises[(i+1)%len(noises)]
-	case "z":
-		p.Seed++
-	case "k":
-		p.Backend = cycle([]string{"auto", "cpu", "gpu"}, p.Backend, 1)
-	default:
-		return false
-	}
-	return true
-}
-
-// dirOf returns +1 when the key is the "up" key, else −1.
-func dirOf(key, up string) int {
-	if key == up {
-		return 1
-	}
-	return -1
+	return paramKey{}, false
 }
 
 // parseCommand parses a command line "key value" (or key=value).
@@ -161,4 +56,24 @@ func parseCommand(line string) (key, value string, ok bool) {
 		return "", "", false
 	}
 	return f[0], strings.Join(f[1:], " "), true
+}
+
+// commandSuggestions completes the command line: every parameter key, with
+// each of its named values, and the presets.
+func commandSuggestions(presets []string) []string {
+	var out []string
+	for _, d := range sim.Table() {
+		out = append(out, d.Key+" ")
+		for _, c := range d.Choices {
+			out = append(out, d.Key+" "+c)
+		}
+		for _, c := range d.Cycle {
+			out = append(out, d.Key+" "+c)
+		}
+	}
+	out = append(out, "preset ")
+	for _, p := range presets {
+		out = append(out, "preset "+p)
+	}
+	return out
 }

@@ -2,7 +2,6 @@ package tui
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/charmbracelet/lipgloss"
 
@@ -12,14 +11,8 @@ import (
 // statusLines returns the status lines: every current parameter (one line,
 // or two on narrow terminals), then the backend, progress, speed, cost and state.
 func statusLines(st Styles, w int, p sim.Params, f *sim.Frame, state string, fps float64) []string {
-	est := "none"
-	if len(p.Estimators) > 0 {
-		est = strings.Join(p.Estimators, ",")
-	}
-	k := p.Sketch
-	if k == 0 {
-		k = (p.Probes + 2) / 3
-	}
+	est, _ := p.Get("estimators")
+	k := p.SketchSize()
 	scen := fmt.Sprintf("%s · %s n=%d · D=%d noise=%g · B=%d · %d %s steps · Φ %s · seed %d",
 		p.Schedule, p.Data, p.N, p.Dim, p.AmbientNoise, p.Particles, p.Steps, p.Solver, p.Jacobian, p.Seed)
 	ests := fmt.Sprintf("%s · m=%d k=%d q=%d R=%d · %s probes → %s · dfea %d", est, p.Probes, k, p.Refresh, p.Repeats, p.Probe, p.Target, p.DFEA)

@@ -95,10 +95,10 @@ func (m *Model) seriesAll() [3][]series {
 		}
 		return y
 	}
-	for e, name := range f.Params.Estimators {
-		label := fmt.Sprintf("%s m=%d", name, f.Params.Probes)
-		if name == "hutch++" {
-			label = fmt.Sprintf("hutch++ m=%d k=%d q=%d", f.Params.Probes, sketchOf(f.Params), f.Params.Refresh)
+	for e, est := range f.Params.Estimators {
+		label := fmt.Sprintf("%s m=%d", est, f.Params.Probes)
+		if est == sim.HutchPP {
+			label = fmt.Sprintf("hutch++ m=%d k=%d q=%d", f.Params.Probes, f.Params.SketchSize(), f.Params.Refresh)
 		}
 		out[0] = append(out[0], series{label, col(func(r sim.Row) float64 { return r.Est[e].Variance.Mean })})
 		out[1] = append(out[1], series{label, col(func(r sim.Row) float64 { return r.Est[e].RelErr.Mean })})
@@ -106,7 +106,7 @@ func (m *Model) seriesAll() [3][]series {
 	if f.Params.DFEA > 0 {
 		out[1] = append(out[1], series{"DF-EA ‖F−F_EA‖/‖F‖", col(func(r sim.Row) float64 { return r.DFEA.Mean })})
 	}
-	if f.Params.Jacobian != "off" {
+	if f.Params.Jacobian != sim.JacobianOff {
 		out[2] = []series{
 			{"full ‖Φ−Φᵀ‖/‖Φ‖", col(func(r sim.Row) float64 { return r.AsymFull.Mean })},
 			{"off-diagonal (script)", col(func(r sim.Row) float64 { return r.AsymOffDiag.Mean })},
@@ -118,7 +118,7 @@ func (m *Model) seriesAll() [3][]series {
 // verdict states the OT verdict of the newest row in words.
 func (m *Model) verdict() string {
 	f := m.frame
-	if f == nil || len(f.Rows) == 0 || f.Params.Jacobian == "off" {
+	if f == nil || len(f.Rows) == 0 || f.Params.Jacobian == sim.JacobianOff {
 		return "Φ not integrated (jacobian off)"
 	}
 	r := f.Rows[len(f.Rows)-1]

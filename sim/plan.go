@@ -1,0 +1,144 @@
+package sim
+
+import (
+	"fmt"
+
+	"fisherscope/model"
+)
+
+// plan is the scenario's parameters resolved into the functions the workers
+// run: no parameter is interpreted on the hot path.
+type plan struct {
+	advance   stepFunc  // moves one particle one step
+	trapezoid bool      // likelihood by the trapezoid rule over the grid (ddim, euler)
+	phi       phiFunc   // Φ update after the posterior (nil: none or done by advance)
+	tangent   bool      // advance integrates Φ with the state (jacobian rk4)
+	ests      []estFunc // one per estimator, in Params.Estimators order
+	cov       bool      // estimators estimate tr C; tr F = d/σ² − (α²/σ⁴) tr C
+	probes    int       // m
+	sketch    int       // Hutch++ k
+	refresh   int       // Hutch++ q
+	keepSket  bool      // Hutch++ sketches persist across steps (q > 1)
+	probe     model.Probe
+}
+
+// stepFunc advances x (particle k) by h to the coefficients to and returns the
+// change of the log-likelihood that the solver integrates itself (0 for the
+// trapezoid solvers).
+type stepFunc func(w *worker, k int, x []float64, h float64, to model.Coeffs) (float64, error)
+
+// phiFunc updates one particle's Φ in place after its posterior was computed.
+type phiFunc func(phi []float64, p *model.Posterior, h float64, to model.Coeffs, col, out []float64)
+
+// estFunc makes draw r of estimator e for particle k at row i.
+type estFunc func(w *worker, op model.Operator, k, e, r, i int) (model.Estimate, error)
+
+// newPlan resolves validated parameters.
+func newPlan(p Params) (*plan, error) {
+	pl := &plan{probes: p.Probes, sketch: p.SketchSize(), refresh: p.Refresh, keepSket: p.Refresh > 1,
+		probe: p.Probe, cov: p.Target == TargetCov}
+	switch p.Solver {
+	case model.DDIM:
+		pl.advance, pl.trapezoid = stepDDIM, true
+	case model.Euler:
+		pl.advance, pl.trapezoid = stepEuler, true
+	case model.Heun:
+		pl.advance = stepHeun
+	case model.RK4:
+		pl.advance = stepRK4
+		if p.Jacobian == JacobianRK4 {
+			pl.advance, pl.tangent = stepRK4Tangent, true
+		}
+	default:
+		return nil, fmt.Errorf("solver: unknown value %v", p.Solver)
+	}
+	switch p.Jacobian {
+	case JacobianDDIM:
+		pl.phi = func(phi []float64, q *model.Posterior, _ float64, to model.Coeffs, col, out []float64) {
+			model.PhiDDIMUpdate(phi, q, to, col, out)
+		}
+	case JacobianEuler:
+		pl.phi = func(phi []float64, q *model.Posterior, h float64, _ model.Coeffs, col, out []float64) {
+			model.PhiEulerUpdate(phi, q, h, col, out)
+		}
+	case JacobianScript:
+		pl.phi = func(phi []float64, q *model.Posterior, h float64, _ model.Coeffs, col, out []float64) {
+			model.PhiScriptUpdate(phi, q, h, col, out)
+		}
+	}
+	for _, e := range p.Estimators {
+		f, err := estimatorFunc(e)
+		if err != nil {
+			return nil, err
+		}
+		pl.ests = append(pl.ests, f)
+	}
+	return pl, nil
+}
+
+func estimatorFunc(e Estimator) (estFunc, error) {
+	switch e {
+	case Hutchinson:
+		return func(w *worker, op model.Operator, k, _, _, _ int) (model.Estimate, error) {
+			return model.Hutchinson(op, w.pl.probes, w.pl.probe, w.bt.rngs[k], &w.tw), nil
+		}, nil
+	case HutchPP:
+		return drawHutchPP, nil
+	case NAHutchPP:
+		return func(w *worker, op model.Operator, k, _, _, _ int) (model.Estimate, error) {
+			return model.NAHutchPP(op, w.pl.probes, w.pl.probe, w.bt.rngs[k])
+		}, nil
+	case XTrace:
+		return func(w *worker, op model.Operator, k, _, _, _ int) (model.Estimate, error) {
+			return model.XTrace(op, w.pl.probes, true, model.Sphere, w.bt.rngs[k])
+		}, nil
+	}
+	return nil, fmt.Errorf("estimators: unknown estimator %v", e)
+}
+
+// drawHutchPP makes one Hutch++ estimate, refreshing the sketch basis every
+// q steps. With q = 1 nothing reuses a basis, so the worker's one scratch
+// sketch serves every particle and draw.
+func drawHutchPP(w *worker, op model.Operator, k, e, r, i int) (model.Estimate, error) {
+	pl := w.pl
+	rng := w.bt.rngs[k]
+	sk := &w.sk
+	if pl.keepSket {
+		sk = &w.bt.skets[k][e*len(w.draws)+r]
+	}
+	var mv, qr int
+	if !pl.keepSket || i%pl.refresh == 0 {
+		mv, qr = sk.Refresh(op, pl.sketch, pl.probe, rng, &w.tw), 1
+	}
+	est := model.HutchPPWithSketch(op, sk, pl.probes-2*pl.sketch, pl.probe, rng, &w.tw)
+	est.MatVecs += mv
+	est.QRs += qr
+	return est, nil
+}
+
+func stepDDIM(w *worker, _ int, x []float64, _ float64, to model.Coeffs) (float64, error) {
+	model.DDIMStep(x, x, w.post, to)
+	return 0, nil
+}
+
+func stepEuler(w *worker, _ int, x []float64, h float64, _ model.Coeffs) (float64, error) {
+	model.Velocity(w.v, x, w.post)
+	for j := range x {
+		x[j] += h * w.v[j]
+	}
+	return 0, nil
+}
+
+func stepHeun(w *worker, _ int, x []float64, _ float64, to model.Coeffs) (float64, error) {
+	return w.ode.Step(x, x, w.post.C.T, to.T, model.Heun, nil)
+}
+
+func stepRK4(w *worker, _ int, x []float64, _ float64, to model.Coeffs) (float64, error) {
+	return w.ode.Step(x, x, w.post.C.T, to.T, model.RK4, nil)
+}
+
+func stepRK4Tangent(w *worker, k int, x []float64, _ float64, to model.Coeffs) (float64, error) {
+	d := w.bt.D
+	phi := w.bt.Phi[k*d*d : (k+1)*d*d]
+	return w.ode.StepTangent(x, phi, x, phi, w.post.C.T, to.T)
+}

@@ -1,0 +1,336 @@
+package sim
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"fisherscope/model"
+)
+
+// Default enumerated values not spelled as sim constants.
+const (
+	DefaultSolver = model.DDIM
+	DefaultProbe  = model.Rademacher
+)
+
+// Kind is the type of a parameter's value.
+type Kind int
+
+// The parameter kinds.
+const (
+	KindInt    Kind = iota // an integer in [Min, Max]
+	KindFloat              // a finite number in [Min, Max]
+	KindChoice             // one of Choices
+	KindList               // a comma-separated subset of Choices, or none
+	KindText               // a name or file:PATH (Allowed says which)
+)
+
+// Param describes one engine parameter: the single source of truth for its
+// key, type, default, allowed values, unit, documentation and how the
+// explorer's keys step it. The table is immutable; Table returns copies.
+type Param struct {
+	Key     string
+	Kind    Kind
+	Doc     string    // one line
+	Unit    string    // unit of a number ("" when dimensionless)
+	Allowed string    // the allowed values, for help texts and errors
+	Choices []string  // KindChoice, KindList and KindText: the names allowed
+	Min     float64   // KindInt, KindFloat: smallest value
+	Max     float64   // KindInt, KindFloat: largest value
+	Ladder  []float64 // stepping: rungs the up/down keys move between
+	Wrap    bool      // stepping: past the last rung (or choice) comes the first
+	Factor  float64   // stepping: up multiplies, down divides (integers round down)
+	Delta   float64   // stepping: up adds, down subtracts
+	Cycle   []string  // KindList stepping: the sets the key cycles through
+
+	set func(p *Params, v string) error
+	get func(p *Params) string
+	num func(p *Params) float64 // the effective value a step starts from (numbers)
+}
+
+// Default returns the parameter's default as text.
+func (d Param) Default() string {
+	p := Defaults()
+	return d.get(&p)
+}
+
+// Value returns the parameter's text form in p.
+func (d Param) Value(p Params) string { return d.get(&p) }
+
+// table is every parameter, in documentation order. It is never modified.
+var table = buildTable()
+
+// Table returns every parameter, in documentation order.
+func Table() []Param { return append([]Param(nil), table...) }
+
+// Lookup returns the parameter with that key.
+func Lookup(key string) (Param, error) {
+	d, err := lookup(key)
+	if err != nil {
+		return Param{}, err
+	}
+	return *d, nil
+}
+
+func lookup(key string) (*Param, error) {
+	for i := range table {
+		if table[i].Key == key {
+			return &table[i], nil
+		}
+	}
+	return nil, fmt.Errorf("unknown parameter %q (allowed: %s)", key, strings.Join(KeyNames(), ", "))
+}
+
+// KeyNames returns every parameter key, in documentation order.
+func KeyNames() []string {
+	out := make([]string, len(table))
+	for i, d := range table {
+		out[i] = d.Key
+	}
+	return out
+}
+
+// KeyDoc describes one parameter for help texts and the README.
+type KeyDoc struct{ Name, Allowed, Default, Unit, Doc string }
+
+// KeyDocs documents every parameter with its allowed values and default.
+func KeyDocs() []KeyDoc {
+	out := make([]KeyDoc, len(table))
+	for i, d := range table {
+		out[i] = KeyDoc{d.Key, d.Allowed, d.Default(), d.Unit, d.Doc}
+	}
+	return out
+}
+
+func buildTable() []Param {
+	return []Param{
+		choiceParam("schedule", "noise schedule", model.ScheduleNames(), true,
+			func(p *Params) *string { return &p.Schedule }),
+		floatParam("sigma_max", "σ_max of ve and edm; 0 keeps the default (50 and 80); ignored by other schedules", "data units", 0, 1e4,
+			func(p *Params) *float64 { return &p.SigmaMax }),
+		dataParam(),
+		intParam("n", "points drawn for sampled data sets", 1, model.MaxPoints, func(p *Params) *int { return &p.N }),
+		withLadder(intParam("dim", "ambient dimension D; data embedded by a seeded isometry", 2, model.MaxDim,
+			func(p *Params) *int { return &p.Dim }), false, 2, 3, 4, 8, 16, 32, 64, 128, 256),
+		withLadder(floatParam("ambient_noise", "off-plane scatter (std. dev.) of embedded data", "data units", 0, 100,
+			func(p *Params) *float64 { return &p.AmbientNoise }), true, 0, 0.01, 0.05, 0.1),
+		withFactor(intParam("particles", "trajectories B", 1, MaxParticles, func(p *Params) *int { return &p.Particles }), 2),
+		withLadder(intParam("steps", "solver steps from T to t_end", 1, MaxSteps, func(p *Params) *int { return &p.Steps }),
+			false, 10, 20, 50, 100, 200, 500, 1000, 2000),
+		tEndParam(),
+		enumParam("solver", "PF-ODE solver", solverNames, func(p *Params) *Solver { return &p.Solver }),
+		enumParam("jacobian", "how the fundamental matrix Φ is integrated", jacobianNames, func(p *Params) *Jacobian { return &p.Jacobian }),
+		startParam(),
+		estimatorsParam(),
+		withDelta(intParam("probes", "matvec budget m of each estimate", 1, MaxProbes, func(p *Params) *int { return &p.Probes }), 1),
+		sketchParam(),
+		withLadder(intParam("refresh", "Hutch++ QR refresh interval q (steps a sketch basis is reused)", 1, MaxSteps,
+			func(p *Params) *int { return &p.Refresh }), false, 1, 2, 5, 10, 20, 50),
+		intParam("repeats", "independent draws R per step", 1, MaxRepeats, func(p *Params) *int { return &p.Repeats }),
+		enumParam("probe", "probe distribution", probeNames, func(p *Params) *Probe { return &p.Probe }),
+		enumParam("target", "fisher: estimate tr F; cov: estimate tr C and add d/σ² exactly", targetNames, func(p *Params) *Target { return &p.Target }),
+		intParam("dfea", "particles whose DF-EA error is computed at the end (0: off)", 0, MaxParticles, func(p *Params) *int { return &p.DFEA }),
+		seedParam(),
+		enumParam("backend", "where the batched math runs", backendNames, func(p *Params) *Backend { return &p.Backend }),
+	}
+}
+
+func intParam(key, doc string, lo, hi int, f func(*Params) *int) Param {
+	return Param{Key: key, Kind: KindInt, Doc: doc, Min: float64(lo), Max: float64(hi),
+		Allowed: fmt.Sprintf("integer in [%d, %d]", lo, hi),
+		set: func(p *Params, v string) error {
+			n, err := strconv.Atoi(strings.TrimSpace(v))
+			if err != nil || n < lo || n > hi {
+				return fmt.Errorf("%q is not an integer in [%d, %d]", v, lo, hi)
+			}
+			*f(p) = n
+			return nil
+		},
+		get: func(p *Params) string { return strconv.Itoa(*f(p)) },
+		num: func(p *Params) float64 { return float64(*f(p)) }}
+}
+
+func floatParam(key, doc, unit string, lo, hi float64, f func(*Params) *float64) Param {
+	return Param{Key: key, Kind: KindFloat, Doc: doc, Unit: unit, Min: lo, Max: hi,
+		Allowed: fmt.Sprintf("number in [%g, %g]", lo, hi),
+		set: func(p *Params, v string) error {
+			x, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+			if err != nil || math.IsNaN(x) || x < lo || x > hi {
+				return fmt.Errorf("%q is not a number in [%g, %g]", v, lo, hi)
+			}
+			*f(p) = x
+			return nil
+		},
+		get: func(p *Params) string { return strconv.FormatFloat(*f(p), 'g', -1, 64) },
+		num: func(p *Params) float64 { return *f(p) }}
+}
+
+func choiceParam(key, doc string, choices []string, wrap bool, f func(*Params) *string) Param {
+	return Param{Key: key, Kind: KindChoice, Doc: doc, Choices: choices, Wrap: wrap, Allowed: strings.Join(choices, ", "),
+		set: func(p *Params, v string) error {
+			i, ok := parseName(choices, v)
+			if !ok {
+				return fmt.Errorf("unknown value %q (allowed: %s)", strings.TrimSpace(v), strings.Join(choices, ", "))
+			}
+			*f(p) = choices[i]
+			return nil
+		},
+		get: func(p *Params) string { return *f(p) }}
+}
+
+// enumParam is a choice stored as a typed index into names.
+func enumParam[T ~int](key, doc string, names []string, f func(*Params) *T) Param {
+	return Param{Key: key, Kind: KindChoice, Doc: doc, Choices: names, Wrap: true, Allowed: strings.Join(names, ", "),
+		set: func(p *Params, v string) error {
+			i, ok := parseName(names, v)
+			if !ok {
+				return fmt.Errorf("unknown value %q (allowed: %s)", strings.TrimSpace(v), strings.Join(names, ", "))
+			}
+			*f(p) = T(i)
+			return nil
+		},
+		get: func(p *Params) string { return enumName(names, int(*f(p)), key) }}
+}
+
+func withLadder(d Param, wrap bool, rungs ...float64) Param {
+	d.Ladder, d.Wrap = rungs, wrap
+	return d
+}
+
+func withFactor(d Param, f float64) Param { d.Factor = f; return d }
+
+func withDelta(d Param, step float64) Param { d.Delta = step; return d }
+
+func dataParam() Param {
+	names := model.DatasetNames()
+	return Param{Key: "data", Kind: KindText, Doc: "data set (file: a CSV of 2-D points)", Choices: names, Wrap: true,
+		Allowed: strings.Join(names, ", ") + ", file:PATH",
+		set: func(p *Params, v string) error {
+			v = strings.TrimSpace(v)
+			if path, ok := strings.CutPrefix(v, "file:"); ok {
+				if path == "" {
+					return fmt.Errorf("file: needs a path")
+				}
+				p.Data = v
+				return nil
+			}
+			i, ok := parseName(names, v)
+			if !ok {
+				return fmt.Errorf("unknown value %q (allowed: %s, file:PATH)", v, strings.Join(names, ", "))
+			}
+			p.Data = names[i]
+			return nil
+		},
+		get: func(p *Params) string { return p.Data }}
+}
+
+func startParam() Param {
+	return Param{Key: "start", Kind: KindText, Doc: "initial states: N(0, σ_T² I) (N(0, I) for sd-*) or a file of points",
+		Choices: []string{"gaussian"}, Allowed: "gaussian, file:PATH",
+		set: func(p *Params, v string) error {
+			v = strings.TrimSpace(v)
+			if _, ok := parseName([]string{"gaussian"}, v); ok {
+				p.Start = "gaussian"
+				return nil
+			}
+			if path, ok := strings.CutPrefix(v, "file:"); ok && path != "" {
+				p.Start = v
+				return nil
+			}
+			return fmt.Errorf("unknown value %q (allowed: gaussian, file:PATH)", v)
+		},
+		get: func(p *Params) string { return p.Start }}
+}
+
+func tEndParam() Param {
+	return Param{Key: "t_end", Kind: KindText, Doc: "end time of sampling", Unit: "diffusion time",
+		Allowed: "auto or a time in the schedule's range",
+		set: func(p *Params, v string) error {
+			v = strings.TrimSpace(v)
+			if strings.EqualFold(v, "auto") {
+				p.TEnd = 0
+				return nil
+			}
+			x, err := strconv.ParseFloat(v, 64)
+			if err != nil || math.IsNaN(x) || math.IsInf(x, 0) || x < 0 {
+				return fmt.Errorf("%q is not auto or a time ≥ 0", v)
+			}
+			p.TEnd = x
+			return nil
+		},
+		get: func(p *Params) string {
+			if p.TEnd <= 0 {
+				return "auto"
+			}
+			return strconv.FormatFloat(p.TEnd, 'g', -1, 64)
+		}}
+}
+
+func estimatorsParam() Param {
+	return Param{Key: "estimators", Kind: KindList, Doc: "trace estimators run at every step", Choices: estimatorNames, Wrap: true,
+		Allowed: "comma-separated subset of " + strings.Join(estimatorNames, ", ") + " (or none)",
+		Cycle: []string{"hutchinson,hutch++", "hutchinson", "hutch++", "hutchinson,hutch++,xtrace",
+			"hutchinson,hutch++,na-hutch++,xtrace", "none"},
+		set: setEstimators,
+		get: func(p *Params) string {
+			if len(p.Estimators) == 0 {
+				return "none"
+			}
+			s := make([]string, len(p.Estimators))
+			for i, e := range p.Estimators {
+				s[i] = e.String()
+			}
+			return strings.Join(s, ",")
+		}}
+}
+
+func setEstimators(p *Params, v string) error {
+	v = strings.TrimSpace(v)
+	if v == "" || strings.EqualFold(v, "none") {
+		p.Estimators = nil
+		return nil
+	}
+	var out []Estimator
+	for _, name := range strings.Split(v, ",") {
+		i, ok := parseName(estimatorNames, name)
+		if !ok {
+			return fmt.Errorf("unknown estimator %q (allowed: %s, or none)", strings.TrimSpace(name), strings.Join(estimatorNames, ", "))
+		}
+		if e := Estimator(i); !p.hasIn(out, e) {
+			out = append(out, e)
+		}
+	}
+	p.Estimators = out
+	return nil
+}
+
+func (p *Params) hasIn(list []Estimator, e Estimator) bool {
+	for _, x := range list {
+		if x == e {
+			return true
+		}
+	}
+	return false
+}
+
+func sketchParam() Param {
+	d := withDelta(intParam("sketch", "Hutch++ sketch size k (0: ⌈m/3⌉)", 0, MaxProbes, func(p *Params) *int { return &p.Sketch }), 1)
+	d.num = func(p *Params) float64 { return float64(p.SketchSize()) }
+	return d
+}
+
+func seedParam() Param {
+	return Param{Key: "seed", Kind: KindInt, Doc: "seed of data, embedding, start states and probes", Min: 0, Max: math.MaxUint64,
+		Delta: 1, Allowed: "integer in [0, 2^64)",
+		set: func(p *Params, v string) error {
+			n, err := strconv.ParseUint(strings.TrimSpace(v), 10, 64)
+			if err != nil {
+				return fmt.Errorf("%q is not an integer in [0, 2^64)", v)
+			}
+			p.Seed = n
+			return nil
+		},
+		get: func(p *Params) string { return strconv.FormatUint(p.Seed, 10) }}
+}
