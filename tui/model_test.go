@@ -3,7 +3,6 @@ package tui
 import (
 	"context"
 	"fisherscope/model"
-	"flag"
 	"io"
 	"os"
 	"path/filepath"
@@ -13,18 +12,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/exp/golden"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 
 	"fisherscope/sim"
 )
-
-// updating reports whether -update (registered by teatest) was given.
-func updating() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
 
 // fakeSource serves one fixed frame and records restarts.
 type fakeSource struct {
@@ -99,37 +94,24 @@ func newTestModel(t testing.TB) (*Model, *fakeSource) {
 	return m, src
 }
 
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if updating() {
-		os.WriteFile(path, []byte(got), 0o644)
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./tui -update once)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs from its golden file; got:\n%s", name, got)
-	}
-}
-
 // TestViewGolden renders the explorer at three sizes with the ASCII profile.
 func TestViewGolden(t *testing.T) {
 	for _, sz := range [][2]int{{80, 24}, {120, 40}, {200, 60}} {
-		m, _ := newTestModel(t)
-		m.Update(tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
-		v := m.View()
-		lines := strings.Split(v, "\n")
-		if len(lines) != sz[1] {
-			t.Errorf("%dx%d: %d lines", sz[0], sz[1], len(lines))
-		}
-		for i, l := range lines {
-			if w := lipgloss.Width(l); w > sz[0] {
-				t.Errorf("%dx%d: line %d is %d wide", sz[0], sz[1], i, w)
+		t.Run(itoa(sz[0])+"x"+itoa(sz[1]), func(t *testing.T) {
+			m, _ := newTestModel(t)
+			m.Update(tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
+			v := m.View()
+			lines := strings.Split(v, "\n")
+			if len(lines) != sz[1] {
+				t.Errorf("%dx%d: %d lines", sz[0], sz[1], len(lines))
 			}
-		}
-		golden(t, "view_"+itoa(sz[0])+"x"+itoa(sz[1])+".golden", v)
+			for i, l := range lines {
+				if w := lipgloss.Width(l); w > sz[0] {
+					t.Errorf("%dx%d: line %d is %d wide", sz[0], sz[1], i, w)
+				}
+			}
+			golden.RequireEqual(t, []byte(v))
+		})
 	}
 }
 
@@ -344,5 +326,53 @@ func TestIdlePausesThenQuits(t *testing.T) {
 	m.input0 = t0
 	if !m.idleCheck(t0.Add(121 * time.Second)) {
 		t.Fatal("no quit after 2×Idle")
+	}
+}
+
+// TestBatchedKeysEachCount sends three key presses as one message, as a fast
+// typist, auto-repeat or an SSH packet delivers them.
+func TestBatchedKeysEachCount(t *testing.T) {
+	m, _ := newTestModel(t)
+	before := m.params
+	m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("PPP")})
+	if m.params.Probes != before.Probes+3 {
+		t.Errorf("PPP: probes %d, want %d", m.params.Probes, before.Probes+3)
+	}
+	m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("zz")})
+	if m.params.Seed != before.Seed+2 {
+		t.Errorf("zz: seed %d, want %d", m.params.Seed, before.Seed+2)
+	}
+}
+
+// TestRebindingChangesBehaviour rebinds probes+ and checks the old key no
+// longer acts: parameter keys go through the key map, not raw strings.
+func TestRebindingChangesBehaviour(t *testing.T) {
+	m, _ := newTestModel(t)
+	m.keys.ProbesUp = key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "probes +"))
+	before := m.params.Probes
+	press(m, "P")
+	if m.params.Probes != before {
+		t.Errorf("P still changes probes after rebinding")
+	}
+	press(m, "u")
+	if m.params.Probes != before+1 {
+		t.Errorf("u: probes %d, want %d", m.params.Probes, before+1)
+	}
+}
+
+// TestRefusedStepExplained checks a key at a limit changes nothing, restarts
+// nothing and says why.
+func TestRefusedStepExplained(t *testing.T) {
+	m, src := newTestModel(t)
+	waitFor(t, func() bool { return src.count() >= 1 })
+	n := src.count()
+	m.params.Dim = 2
+	press(m, "m")
+	if m.params.Dim != 2 || !m.msgErr || !strings.Contains(m.msg, "dim: already at the minimum") {
+		t.Errorf("m at D=2: dim %d msg %q", m.params.Dim, m.msg)
+	}
+	time.Sleep(50 * time.Millisecond)
+	if src.count() != n {
+		t.Errorf("a refused key restarted the run")
 	}
 }
