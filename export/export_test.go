@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"math"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -60,5 +62,34 @@ func TestFinalOTVerdict(t *testing.T) {
 	a := Averages(res, 0)
 	if !(a.MatVecsPerEstimate == float64(res.Params.Probes)) || math.IsNaN(a.RelErr) {
 		t.Errorf("averages %+v", a)
+	}
+}
+
+// TestExportEmptySeries writes a frame whose series are all absent or zero:
+// no panic, no partial file, an empty chart.
+func TestExportEmptySeries(t *testing.T) {
+	p := sim.Defaults()
+	p.Particles, p.N, p.Steps, p.Estimators, p.Jacobian, p.DFEA = 8, 16, 3, nil, sim.JacobianOff, 0
+	res, err := sim.Run(context.Background(), p, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []*sim.Frame{
+		{Params: p, Rows: res.Rows, Data: res.Data, Positions: make([]float64, 2*p.Particles)},
+		{Params: p}, // no rows at all
+	} {
+		base := filepath.Join(t.TempDir(), "x")
+		paths, err := Frame(base, f)
+		if err != nil {
+			t.Fatalf("export: %v", err)
+		}
+		for _, path := range paths {
+			if st, err := os.Stat(path); err != nil || st.Size() == 0 {
+				t.Errorf("%s: %v (size %v)", path, err, st)
+			}
+		}
+		if m, _ := filepath.Glob(base + "*.partial*"); len(m) > 0 {
+			t.Errorf("partial files left: %v", m)
+		}
 	}
 }

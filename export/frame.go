@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"path/filepath"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -54,7 +55,7 @@ func WriteParticlesPNG(path string, f *sim.Frame) error {
 		s.GlyphStyle.Color, s.GlyphStyle.Radius = set.c, set.r
 		p.Add(s)
 	}
-	return p.Save(6*vg.Inch, 6*vg.Inch, path)
+	return savePlot(p, 6*vg.Inch, 6*vg.Inch, path)
 }
 
 // WriteSeriesPNG plots each estimator's relative error and the asymmetry
@@ -63,7 +64,7 @@ func WriteSeriesPNG(path string, f *sim.Frame) error {
 	p := plot.New()
 	p.Title.Text = "relative error of tr F estimators and Φ asymmetry"
 	p.X.Label.Text, p.Y.Label.Text = "t", "relative"
-	p.Y.Scale, p.Y.Tick.Marker = plot.LogScale{}, plot.LogTicks{}
+	lines := 0
 	add := func(name string, get func(sim.Row) float64, i int) error {
 		var pts plotter.XYs
 		for _, r := range f.Rows {
@@ -81,6 +82,7 @@ func WriteSeriesPNG(path string, f *sim.Frame) error {
 		l.Color = palette[i%len(palette)]
 		p.Add(l)
 		p.Legend.Add(name, l)
+		lines++
 		return nil
 	}
 	for e, est := range f.Params.Estimators {
@@ -91,7 +93,35 @@ func WriteSeriesPNG(path string, f *sim.Frame) error {
 	if err := add("asym full", func(r sim.Row) float64 { return r.AsymFull.Mean }, len(f.Params.Estimators)); err != nil {
 		return fmt.Errorf("export png: %w", err)
 	}
-	return p.Save(8*vg.Inch, 5*vg.Inch, path)
+	if lines == 0 {
+		// A log axis needs positive values: with none (no estimators, Φ off,
+		// a run too young) the chart is written empty, on a linear axis.
+		p.Title.Text += " (no positive values to plot)"
+		p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = 0, 1, 0, 1
+	} else {
+		p.Y.Scale, p.Y.Tick.Marker = plot.LogScale{}, plot.LogTicks{}
+	}
+	return savePlot(p, 8*vg.Inch, 5*vg.Inch, path)
+}
+
+// savePlot writes p to path through a temporary file, so that a failure
+// (gonum/plot panics on some degenerate inputs) leaves no partial file and
+// comes back as an error.
+func savePlot(p *plot.Plot, w, h vg.Length, path string) (err error) {
+	ext := filepath.Ext(path) // gonum/plot picks the format by extension
+	tmp := path[:len(path)-len(ext)] + ".partial" + ext
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("export png %s: %v", filepath.Base(path), r)
+		}
+		if err != nil {
+			os.Remove(tmp)
+		}
+	}()
+	if err := p.Save(w, h, tmp); err != nil {
+		return fmt.Errorf("export png: %w", err)
+	}
+	return os.Rename(tmp, path)
 }
 
 var palette = []color.Color{color.RGBA{230, 140, 20, 255}, color.RGBA{60, 140, 220, 255}, color.RGBA{90, 170, 90, 255}, color.RGBA{170, 90, 170, 255}, color.RGBA{200, 60, 60, 255}}

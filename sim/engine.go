@@ -2,6 +2,7 @@ package sim
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -23,6 +24,14 @@ type Engine struct {
 	pace   atomic.Int64  // minimum duration of a step in ns (0: as fast as possible)
 	wake   chan struct{} // nudges a paused run
 	acc    *Accelerator
+	lim    Limits // guarded by mu
+}
+
+// SetLimits sets the limits every later Restart checks.
+func (e *Engine) SetLimits(l Limits) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.lim = l
 }
 
 // SetPace makes every step last at least d (0: as fast as possible), so that
@@ -45,7 +54,10 @@ func NewEngineWith(acc *Accelerator) *Engine { return &Engine{wake: make(chan st
 // invalid p returns an error naming the parameter and leaves the current run
 // untouched. The run ends when ctx is cancelled or Stop is called.
 func (e *Engine) Restart(ctx context.Context, p Params) error {
-	sc, err := buildScenario(p)
+	e.mu.Lock()
+	lim := e.lim
+	e.mu.Unlock()
+	sc, err := buildScenario(p, lim)
 	if err != nil {
 		return err
 	}
@@ -166,7 +178,7 @@ func (o *engineObserver) final(res *Result, err error) {
 	f := *prev
 	f.Done = true
 	if err != nil {
-		if err == context.Canceled {
+		if errors.Is(err, context.Canceled) {
 			return // superseded or stopped: the next run publishes its own frames
 		}
 		f.Err = err.Error()

@@ -217,7 +217,7 @@ func waitFor(t *testing.T, cond func() bool) {
 func TestStepDoesNotAllocate(t *testing.T) {
 	p := Defaults()
 	p.Particles, p.N, p.Estimators, p.Jacobian, p.DFEA = 64, 256, nil, JacobianOff, 0
-	sc, err := buildScenario(p)
+	sc, err := buildScenario(p, Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -297,7 +297,7 @@ func TestValidationMessages(t *testing.T) {
 // error instead of crashing the process.
 func TestWorkerPanicBecomesError(t *testing.T) {
 	p := small()
-	sc, err := buildScenario(p)
+	sc, err := buildScenario(p, Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -340,7 +340,7 @@ func FuzzParamsSet(f *testing.F) {
 		if strings.HasPrefix(p.Data, "file:") || strings.HasPrefix(p.Start, "file:") {
 			return
 		}
-		if _, err := buildScenario(p); err != nil {
+		if _, err := buildScenario(p, Limits{}); err != nil {
 			t.Fatalf("valid params %s=%q do not build: %v", key, value, err)
 		}
 	})

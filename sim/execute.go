@@ -122,6 +122,9 @@ func fillDFEA(ctx context.Context, bt *Batch, rows []Row, scratch []float64) err
 		}
 		c := bt.Coeffs[i]
 		for k := 0; k < n; k++ {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
 			vals[k] = math.NaN()
 			if c.Sigma <= 0 {
 				continue

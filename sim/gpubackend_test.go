@@ -27,7 +27,7 @@ func TestGPUEligibility(t *testing.T) {
 	for want, mod := range cases {
 		p := gpuParams()
 		mod(&p)
-		sc, err := buildScenario(p)
+		sc, err := buildScenario(p, Limits{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -35,7 +35,7 @@ func TestGPUEligibility(t *testing.T) {
 			t.Errorf("%s: reason %q", want, r)
 		}
 	}
-	sc, _ := buildScenario(gpuParams())
+	sc, _ := buildScenario(gpuParams(), Limits{})
 	if r := gpuEligible(newBatch(sc)); r != "" {
 		t.Errorf("eligible scenario refused: %s", r)
 	}
@@ -48,7 +48,7 @@ func TestAutoWithoutGPU(t *testing.T) {
 	if _, err := acc.device(); err == nil {
 		t.Skip("a GPU is present")
 	}
-	res, err := RunWith(context.Background(), gpuParams(), nil, acc)
+	res, err := RunWith(context.Background(), gpuParams(), nil, acc, Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +57,7 @@ func TestAutoWithoutGPU(t *testing.T) {
 	}
 	p := gpuParams()
 	p.Backend = BackendGPU
-	if _, err := RunWith(context.Background(), p, nil, acc); !errors.Is(err, ErrNoGPU) {
+	if _, err := RunWith(context.Background(), p, nil, acc, Limits{}); !errors.Is(err, ErrNoGPU) {
 		t.Errorf("backend gpu: %v", err)
 	}
 }
@@ -86,7 +86,7 @@ func (f *fakeDevice) Posterior2(data *gpu.Data2, xs []float64, alpha, sigma floa
 // runFake runs p with the GPU path on a fake device.
 func runFake(t *testing.T, p Params, dev *fakeDevice) *Result {
 	t.Helper()
-	sc, err := buildScenario(p)
+	sc, err := buildScenario(p, Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}

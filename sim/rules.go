@@ -30,6 +30,9 @@ func (p *Params) Validate() error {
 	if _, err := s.Grid(p.Steps, p.tEnd(s)); err != nil {
 		return fmt.Errorf("steps/t_end: %w", err)
 	}
+	if c, err := s.At(p.tEnd(s)); err == nil && c.Sigma <= 0 && stagesOf(p.Solver) > 1 {
+		return fmt.Errorf("solver: %s evaluates the velocity at t_end, where σ = 0 for %s (allowed there: ddim, euler)", p.Solver, p.Schedule)
+	}
 	if !SolverCompatible(p.Solver, p.Jacobian) {
 		return fmt.Errorf("jacobian: %s needs solver %s, got %s (allowed with %s: %s)",
 			p.Jacobian, p.Jacobian, p.Solver, p.Solver, joinJacobians(Jacobians(p.Solver)))

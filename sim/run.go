@@ -21,12 +21,12 @@ func (h headless) row(_ *Batch, rows []Row, _, _ string) {
 func Run(ctx context.Context, p Params, onRow func(Row)) (*Result, error) {
 	acc := NewAccelerator()
 	defer acc.Close()
-	return RunWith(ctx, p, onRow, acc)
+	return RunWith(ctx, p, onRow, acc, Limits{})
 }
 
-// RunWith is Run with a shared accelerator (nil: CPU only).
-func RunWith(ctx context.Context, p Params, onRow func(Row), acc *Accelerator) (*Result, error) {
-	sc, err := buildScenario(p)
+// RunWith is Run with a shared accelerator (nil: CPU only) and limits.
+func RunWith(ctx context.Context, p Params, onRow func(Row), acc *Accelerator, lim Limits) (*Result, error) {
+	sc, err := buildScenario(p, lim)
 	if err != nil {
 		return nil, err
 	}

@@ -2,9 +2,9 @@ package sim
 
 import (
 	"fmt"
+	"io/fs"
 	"math"
 	"math/rand/v2"
-	"os"
 	"strings"
 
 	"fisherscope/model"
@@ -13,6 +13,7 @@ import (
 // scenario is everything derived from Params before the first step.
 type scenario struct {
 	p      Params
+	lim    Limits
 	plan   *plan
 	sched  model.Schedule
 	grid   []float64      // steps+1 decreasing times
@@ -23,13 +24,18 @@ type scenario struct {
 	start  []float64 // B×D initial states
 }
 
-// buildScenario validates p and derives the scenario. Files named by
-// data=file: and start=file: are read here, so their errors come back at once.
-func buildScenario(p Params) (*scenario, error) {
+// buildScenario validates p, checks it against the limits before anything
+// is allocated, and derives the scenario. Files named by data=file: and
+// start=file: are read here (from lim.Files when set), so their errors come
+// back at once.
+func buildScenario(p Params, lim Limits) (*scenario, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
-	sc := &scenario{p: p}
+	if err := lim.Check(&p, p.N); err != nil {
+		return nil, err
+	}
+	sc := &scenario{p: p, lim: lim}
 	var err error
 	if sc.plan, err = newPlan(p); err != nil {
 		return nil, err
@@ -49,6 +55,9 @@ func buildScenario(p Params) (*scenario, error) {
 	if err := sc.buildData(); err != nil {
 		return nil, err
 	}
+	if err := lim.Check(&p, sc.mix.Len()); err != nil { // a file's size is known now
+		return nil, err
+	}
 	if err := sc.buildStart(); err != nil {
 		return nil, err
 	}
@@ -57,7 +66,7 @@ func buildScenario(p Params) (*scenario, error) {
 
 func (sc *scenario) buildData() error {
 	p := sc.p
-	d, err := LoadData(p.Data, p.N, p.Dim, p.AmbientNoise, p.Seed)
+	d, err := loadData(p.Data, p.N, p.Dim, p.AmbientNoise, p.Seed, sc.lim.Files)
 	if err != nil {
 		return err
 	}
@@ -77,16 +86,20 @@ type Data struct {
 // name with n points, or file:PATH for a CSV of 2-D points) and embeds it in
 // R^dim with the given ambient noise, all drawn from seed.
 func LoadData(name string, n, dim int, noise float64, seed uint64) (*Data, error) {
+	return loadData(name, n, dim, noise, seed, nil)
+}
+
+func loadData(name string, n, dim int, noise float64, seed uint64, files fs.FS) (*Data, error) {
 	var base model.Mixture
 	if path, ok := strings.CutPrefix(name, "file:"); ok {
-		fh, err := os.Open(path)
+		fh, err := openFile(files, path)
 		if err != nil {
 			return nil, fmt.Errorf("data: %w", err)
 		}
 		defer fh.Close()
 		d, err := model.DiracFromCSV(fh)
 		if err != nil {
-			return nil, fmt.Errorf("data: %s: %w", path, err)
+			return nil, fmt.Errorf("data: %s: %w", path, fileErr(files, err))
 		}
 		base = d
 	} else {
@@ -97,11 +110,11 @@ func LoadData(name string, n, dim int, noise float64, seed uint64) (*Data, error
 	}
 	em, err := model.NewEmbedding(dim, seed)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("dim: %w", err)
 	}
 	mix, err := em.Apply(base, noise, seed)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("ambient_noise: %w", err)
 	}
 	return &Data{Mix: mix, Embed: em, Plane: displayPoints(base)}, nil
 }
@@ -145,14 +158,14 @@ func (sc *scenario) buildStart() error {
 // readStart reads initial states; the file's points are used in order and
 // cycled if there are fewer than particles.
 func (sc *scenario) readStart(path string) error {
-	fh, err := os.Open(path)
+	fh, err := openFile(sc.lim.Files, path)
 	if err != nil {
 		return fmt.Errorf("start: %w", err)
 	}
 	defer fh.Close()
 	pts, d, err := model.ParsePoints(fh, MaxParticles)
 	if err != nil {
-		return fmt.Errorf("start: %s: %w", path, err)
+		return fmt.Errorf("start: %s: %w", path, fileErr(sc.lim.Files, err))
 	}
 	if d != sc.p.Dim {
 		return fmt.Errorf("start: %s: points have %d coordinates, dim is %d", path, d, sc.p.Dim)

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"errors"
 	"fmt"
 	"math"
 
@@ -21,6 +22,37 @@ type worker struct {
 	draws     []float64 // R draws of one estimator
 	first     []float64 // E: the first draw of each estimator (for the likelihood)
 	fullEigen bool
+	done      <-chan struct{} // the job's cancellation
+	cop       cancelOp        // the operator of the current particle
+}
+
+// cancelled reports whether the job's context is done (a channel poll: cheap
+// enough for every particle and every draw).
+func (w *worker) cancelled() bool {
+	select {
+	case <-w.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// cancelOp is an operator that costs nothing once done is closed: its
+// matvecs then write zeros, so an estimate in flight finishes at once and
+// the worker returns the context's error after it.
+type cancelOp struct {
+	model.Operator
+	done <-chan struct{}
+}
+
+// MatVec implements model.Operator.
+func (o *cancelOp) MatVec(dst, v []float64) {
+	select {
+	case <-o.done:
+		clear(dst)
+	default:
+		o.Operator.MatVec(dst, v)
+	}
 }
 
 func newWorker(bt *Batch, lo, hi int) *worker {
@@ -30,13 +62,15 @@ func newWorker(bt *Batch, lo, hi int) *worker {
 }
 
 func (w *worker) run(j job) error {
+	w.done = j.ctx.Done()
 	for k := w.lo; k < w.hi; k++ {
-		if (k-w.lo)%64 == 0 {
-			if err := j.ctx.Err(); err != nil {
-				return err
-			}
+		if w.cancelled() {
+			return j.ctx.Err()
 		}
 		if err := w.particle(k, j.i, j.finish); err != nil {
+			if errors.Is(err, errCancelled) {
+				return j.ctx.Err()
+			}
 			return fmt.Errorf("particle %d, step %d: %w", k, j.i, err)
 		}
 	}
@@ -153,10 +187,15 @@ func (w *worker) estimate(k, i int, trF float64) error {
 	if pl.cov {
 		op = model.CovOp{P: w.post}
 	}
+	w.cop.Operator, w.cop.done = op, w.done
+	op = &w.cop // a pointer: no allocation per estimate
 	for e, f := range pl.ests {
 		var mv, qr int64
 		for r := range w.draws {
 			est, err := f(w, op, k, e, r, i)
+			if w.cancelled() {
+				return errCancelled
+			}
 			if err != nil {
 				return fmt.Errorf("estimator %s: %w", bt.Params.Estimators[e], err)
 			}
@@ -193,3 +232,6 @@ func drawStats(draws []float64, exact float64) (mean, variance, rms float64) {
 	}
 	return mean, variance / (n - 1), rms
 }
+
+// errCancelled unwinds a particle whose job was cancelled mid-estimate.
+var errCancelled = errors.New("cancelled")
