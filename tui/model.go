@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -27,7 +28,20 @@ type Options struct {
 	Pace      time.Duration      // minimum time per engine step (default 30 ms; negative: none)
 	Idle      time.Duration      // without a key for this long the run pauses, after twice this the program quits (0: never)
 	Loop      bool               // restart with the next seed 2 s after a run ends
+	// Limits are what the engine accepts (sizes, memory, where files are
+	// read from); the source gets them if it has SetLimits.
+	Limits sim.Limits
+	// Served confines the session: only built-in presets, exports only to
+	// ExportDir within ExportQuota bytes, `:files` lists Limits.Files.
+	Served      bool
+	ExportQuota int64 // bytes in ExportDir (0: no quota)
 }
+
+// Largest window the explorer lays out; a bigger terminal gets blank margins.
+const (
+	maxWidth  = 400
+	maxHeight = 150
+)
 
 // tickMsg drives redraws.
 type tickMsg time.Time
@@ -70,6 +84,20 @@ type Model struct {
 	vCharts       [3]string
 	lastRendered  *sim.Frame
 	renderedFlags string
+	dirty         bool      // a redraw is owed (done by View or the next tick)
+	drawnAt       time.Time // last redraw
+	drawnW        int       // width and height of the last redraw
+	drawnH        int
+}
+
+// invalidate owes a redraw. View pays it at once after a resize and at most
+// once per frame interval otherwise (the next tick pays the rest), so that a
+// storm of keys costs no more redraws than the frame rate.
+func (m *Model) invalidate() { m.dirty = true }
+
+// drawDue reports whether View should redraw now.
+func (m *Model) drawDue(now time.Time) bool {
+	return m.dirty && (m.w != m.drawnW || m.h != m.drawnH || now.Sub(m.drawnAt) >= time.Second/time.Duration(m.opt.FPS))
 }
 
 // New returns a model that runs p on src (which it restarts at once).
@@ -90,6 +118,9 @@ func New(ctx context.Context, src Source, p sim.Params, opt Options) *Model {
 		opt.Pace = 30 * time.Millisecond
 	}
 	src.SetPace(max(opt.Pace, 0))
+	if l, ok := src.(interface{ SetLimits(sim.Limits) }); ok {
+		l.SetLimits(opt.Limits)
+	}
 	in := textinput.New()
 	in.Prompt = ":"
 	in.Placeholder = "key value   (e.g. probes 12, schedule edm, preset table3; tab completes)"
@@ -131,8 +162,8 @@ func (m *Model) tick() tea.Cmd {
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
-		m.w, m.h = msg.Width, msg.Height
-		m.render(true)
+		m.w, m.h = min(max(msg.Width, 1), maxWidth), min(max(msg.Height, 1), maxHeight)
+		m.invalidate()
 		return m, nil
 	case tickMsg:
 		if m.idleCheck(time.Time(msg)) {
@@ -142,7 +173,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.tick()
 	case *sim.Frame:
 		m.frame = msg
-		m.render(true)
+		m.invalidate()
 		return m, nil
 	case tea.KeyMsg:
 		return m.onKey(msg)
@@ -152,8 +183,16 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 // onTick reads the newest frame and redraws only if it changed.
 func (m *Model) onTick(now time.Time) {
-	if err := m.rs.err(); err != nil {
-		m.setMsg(err.Error(), true)
+	if err, good := m.rs.err(); err != nil {
+		// The engine refused the request and the previous run goes on: show
+		// its parameters again, not the refused ones.
+		if good == nil && m.frame != nil {
+			good = &m.frame.Params
+		}
+		if good != nil {
+			m.params, m.want = *good, fingerprint(*good)
+		}
+		m.setMsg(err.Error()+" (the previous run goes on)", true)
 	}
 	f := m.src.Latest()
 	if f != m.frame {
@@ -166,6 +205,8 @@ func (m *Model) onTick(now time.Time) {
 		m.frame = f
 		m.render(false)
 		m.drawn++
+	} else if m.dirty {
+		m.render(true)
 	}
 	m.maybeLoop(now)
 	if m.fpsFrom.IsZero() {
@@ -271,13 +312,13 @@ func (m *Model) onKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.export()
 	case key.Matches(k, m.keys.Log):
 		m.logY = !m.logY
-		m.render(true)
+		m.invalidate()
 	case key.Matches(k, m.keys.Trails):
 		m.trails, m.trail = !m.trails, nil
-		m.render(true)
+		m.invalidate()
 	case key.Matches(k, m.keys.Tab):
 		m.focus = (m.focus + 1) % 3
-		m.render(true)
+		m.invalidate()
 	case key.Matches(k, m.keys.Preset):
 		m.loadPreset("")
 	case key.Matches(k, m.keys.Faster), key.Matches(k, m.keys.Slower):
@@ -333,15 +374,23 @@ func (m *Model) onCommandKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 	return m, cmd
 }
 
-// runCommand executes "key value" from the command line.
+// runCommand executes "key value" (or "files") from the command line.
 func (m *Model) runCommand(line string) {
+	if strings.TrimSpace(line) == "files" {
+		m.listFiles()
+		return
+	}
 	k, v, ok := parseCommand(line)
 	if !ok {
-		m.setMsg(fmt.Sprintf("command %q: want `key value` (keys: %s, preset)", strings.TrimSpace(line), strings.Join(sim.KeyNames(), ", ")), true)
+		m.setMsg(fmt.Sprintf("command %q: want `key value` (keys: %s, preset; or files)", strings.TrimSpace(line), strings.Join(sim.KeyNames(), ", ")), true)
 		return
 	}
 	if k == "preset" {
 		m.loadPreset(v)
+		return
+	}
+	if k == "files" {
+		m.listFiles()
 		return
 	}
 	p := m.params
@@ -363,6 +412,10 @@ func (m *Model) loadPreset(name string) {
 		m.preset = (m.preset + 1) % len(m.presets)
 		name = m.presets[m.preset]
 	}
+	if m.opt.Served && presets.IsPath(name) {
+		m.setMsg("preset: a served session loads built-in presets only (allowed: "+strings.Join(m.presets, ", ")+")", true)
+		return
+	}
 	pr, err := presets.Load(name)
 	if err != nil {
 		m.setMsg(err.Error(), true)
@@ -378,11 +431,60 @@ func (m *Model) export() {
 		m.setMsg("export: no frame yet", true)
 		return
 	}
+	if err := m.checkQuota(); err != nil {
+		m.setMsg(err.Error(), true)
+		return
+	}
+	if err := os.MkdirAll(m.opt.ExportDir, 0o700); err != nil {
+		m.setMsg("export: cannot create the export directory", true)
+		return
+	}
 	base := filepath.Join(m.opt.ExportDir, "fisherscope-"+m.opt.Now().Format("20060102-150405"))
 	paths, err := export.Frame(base, m.frame)
 	if err != nil {
 		m.setMsg(err.Error(), true)
 		return
 	}
+	if m.opt.Served {
+		for i, p := range paths {
+			paths[i] = filepath.Base(p) // the server's directories are not the client's business
+		}
+	}
 	m.setMsg("exported "+strings.Join(paths, ", "), false)
+}
+
+// checkQuota refuses an export when the export directory holds ExportQuota
+// bytes or more.
+func (m *Model) checkQuota() error {
+	if m.opt.ExportQuota <= 0 {
+		return nil
+	}
+	var used int64
+	entries, err := os.ReadDir(m.opt.ExportDir)
+	if err != nil && !os.IsNotExist(err) {
+		return fmt.Errorf("export: cannot read the export directory")
+	}
+	for _, e := range entries {
+		if info, err := e.Info(); err == nil && info.Mode().IsRegular() {
+			used += info.Size()
+		}
+	}
+	if used >= m.opt.ExportQuota {
+		return fmt.Errorf("export: quota reached (%s of %s used)", sim.FormatBytes(used), sim.FormatBytes(m.opt.ExportQuota))
+	}
+	return nil
+}
+
+// listFiles shows the data files a served session may name with file:.
+func (m *Model) listFiles() {
+	if m.opt.Limits.Files == nil {
+		m.setMsg("files: data=file:PATH reads any local file", false)
+		return
+	}
+	l, err := sim.DataFiles(m.opt.Limits.Files)
+	if err != nil || len(l) == 0 {
+		m.setMsg("files: the data directory is empty", false)
+		return
+	}
+	m.setMsg("files (use data file:NAME): "+strings.Join(l, ", "), false)
 }

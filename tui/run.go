@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -27,7 +28,7 @@ func Run(ctx context.Context, p sim.Params, in io.Reader, out io.Writer, fps int
 	defer cancel()
 	m := New(rctx, eng, p, Options{FPS: fps, Renderer: r})
 	prog := tea.NewProgram(m, tea.WithContext(rctx), tea.WithInput(in), tea.WithOutput(out), tea.WithAltScreen())
-	if _, err := prog.Run(); err != nil && err != tea.ErrProgramKilled {
+	if _, err := prog.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
 		return fmt.Errorf("tui: %w", err)
 	}
 	return nil

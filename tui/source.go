@@ -26,6 +26,7 @@ type Source interface {
 type restarter struct {
 	mu      sync.Mutex
 	pending *sim.Params
+	applied *sim.Params // the last restart that succeeded
 	lastErr error
 	wake    chan struct{}
 	done    chan struct{}
@@ -55,6 +56,9 @@ func (r *restarter) loop(ctx context.Context, src Source) {
 		err := src.Restart(ctx, *p)
 		r.mu.Lock()
 		r.lastErr = err
+		if err == nil {
+			r.applied = p
+		}
 		r.mu.Unlock()
 	}
 }
@@ -71,11 +75,12 @@ func (r *restarter) request(p sim.Params) {
 	}
 }
 
-// err returns the error of the last applied restart, once.
-func (r *restarter) err() error {
+// err returns the error of the last applied restart, once, with the
+// parameters of the last restart that succeeded (nil if none did).
+func (r *restarter) err() (error, *sim.Params) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	err := r.lastErr
 	r.lastErr = nil
-	return err
+	return err, r.applied
 }

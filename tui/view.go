@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/lipgloss"
 
@@ -27,6 +28,7 @@ func (m *Model) render(force bool) {
 		return
 	}
 	m.lastRendered, m.renderedFlags = m.frame, flags
+	m.dirty, m.drawnAt, m.drawnW, m.drawnH = false, time.Now(), m.w, m.h
 	bodyH := max(m.h-m.statusHeight(), 6)
 	leftW := m.w / 2
 	if m.large() {
@@ -173,6 +175,9 @@ func (m *Model) View() string {
 		box := m.st.Help.Render("fisherscope keys (any key closes)\n\n" + m.help.View(m.keys))
 		m.help.ShowAll = false
 		return lipgloss.Place(m.w, m.h, lipgloss.Center, lipgloss.Center, box)
+	}
+	if m.drawDue(time.Now()) {
+		m.render(true)
 	}
 	if m.typing {
 		m.vStat = m.status()
