@@ -126,37 +126,40 @@ func (p *Params) tEnd(s model.Schedule) float64 {
 	return p.TEnd
 }
 
-// adapt repairs the parameters that a change of key makes inconsistent, the
-// way a user would expect: a new solver keeps Φ integrated with a mode it
+// The repairs a change of one parameter makes to the others, the way a user
+// would expect (Param.adapt): a new solver keeps Φ integrated with a mode it
 // supports, a larger sketch raises the probes, fewer probes shrink the
 // sketch, a schedule brings its own time range.
-func (p *Params) adapt(key string) {
-	switch key {
-	case "solver":
-		if !SolverCompatible(p.Solver, p.Jacobian) {
-			p.Jacobian = JacobianEuler
-			if SolverCompatible(p.Solver, JacobianDDIM) {
-				p.Jacobian = JacobianDDIM
-			} else if SolverCompatible(p.Solver, JacobianRK4) {
-				p.Jacobian = JacobianRK4
-			}
-		}
-	case "sketch":
-		p.Probes = max(p.Probes, 2*p.SketchSize()+1)
-	case "probes":
-		if p.Probes < 2*p.SketchSize()+1 {
-			p.Sketch = max(1, (p.Probes-1)/2)
-		}
-	case "schedule":
-		s, err := p.schedule()
-		if err != nil {
-			return
-		}
+
+func adaptSolver(p *Params) {
+	if SolverCompatible(p.Solver, p.Jacobian) {
+		return
+	}
+	p.Jacobian = JacobianEuler
+	if SolverCompatible(p.Solver, JacobianDDIM) {
+		p.Jacobian = JacobianDDIM
+	} else if SolverCompatible(p.Solver, JacobianRK4) {
+		p.Jacobian = JacobianRK4
+	}
+}
+
+func adaptSketch(p *Params) { p.Probes = max(p.Probes, 2*p.SketchSize()+1) }
+
+func adaptProbes(p *Params) {
+	if p.Probes < 2*p.SketchSize()+1 {
+		p.Sketch = max(1, (p.Probes-1)/2)
+	}
+}
+
+func adaptSchedule(p *Params) {
+	s, err := p.schedule()
+	if err != nil {
+		return
+	}
+	if _, err := s.Grid(p.Steps, p.tEnd(s)); err != nil {
+		p.TEnd = 0
 		if _, err := s.Grid(p.Steps, p.tEnd(s)); err != nil {
-			p.TEnd = 0
-			if _, err := s.Grid(p.Steps, p.tEnd(s)); err != nil {
-				p.Steps = model.MaxGridSteps(s, p.Steps)
-			}
+			p.Steps = model.MaxGridSteps(s, p.Steps)
 		}
 	}
 }
@@ -198,7 +201,9 @@ func (p Params) Step(key string, dir int) (Params, error) {
 			first = cmpErr(first, fmt.Errorf("%s: %w", key, err))
 			continue
 		}
-		q.adapt(key)
+		if d.adapt != nil {
+			d.adapt(&q)
+		}
 		if err := q.Validate(); err != nil {
 			first = cmpErr(first, err)
 			continue
@@ -233,8 +238,8 @@ func (d *Param) candidates(p *Params, dir int) []string {
 		return cycleFrom(d.Choices, d.get(p), dir)
 	case d.Ladder != nil:
 		return d.ladderFrom(d.num(p), dir)
-	case d.Key == "seed":
-		return []string{strconv.FormatUint(p.Seed+uint64(int64(dir)), 10)}
+	case d.next != nil:
+		return d.next(p, dir)
 	case d.Factor > 0:
 		return d.numbers(d.num(p), dir, func(v float64) float64 {
 			if dir > 0 {

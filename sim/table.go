@@ -45,9 +45,11 @@ type Param struct {
 	Delta   float64   // stepping: up adds, down subtracts
 	Cycle   []string  // KindList stepping: the sets the key cycles through
 
-	set func(p *Params, v string) error
-	get func(p *Params) string
-	num func(p *Params) float64 // the effective value a step starts from (numbers)
+	set   func(p *Params, v string) error
+	get   func(p *Params) string
+	num   func(p *Params) float64           // the effective value a step starts from (numbers)
+	adapt func(p *Params)                   // repairs the others after a change of this one (nil: none)
+	next  func(p *Params, dir int) []string // custom step candidates (nil: from the fields above)
 }
 
 // Default returns the parameter's default as text.
@@ -106,8 +108,8 @@ func KeyDocs() []KeyDoc {
 
 func buildTable() []Param {
 	return []Param{
-		choiceParam("schedule", "noise schedule", model.ScheduleNames(), true,
-			func(p *Params) *string { return &p.Schedule }),
+		withAdapt(choiceParam("schedule", "noise schedule", model.ScheduleNames(), true,
+			func(p *Params) *string { return &p.Schedule }), adaptSchedule),
 		floatParam("sigma_max", "σ_max of ve and edm; 0 keeps the default (50 and 80); ignored by other schedules", "data units", 0, 1e4,
 			func(p *Params) *float64 { return &p.SigmaMax }),
 		dataParam(),
@@ -120,11 +122,12 @@ func buildTable() []Param {
 		withLadder(intParam("steps", "solver steps from T to t_end", 1, MaxSteps, func(p *Params) *int { return &p.Steps }),
 			false, 10, 20, 50, 100, 200, 500, 1000, 2000),
 		tEndParam(),
-		enumParam("solver", "PF-ODE solver", solverNames, func(p *Params) *Solver { return &p.Solver }),
+		withAdapt(enumParam("solver", "PF-ODE solver", solverNames, func(p *Params) *Solver { return &p.Solver }), adaptSolver),
 		enumParam("jacobian", "how the fundamental matrix Φ is integrated", jacobianNames, func(p *Params) *Jacobian { return &p.Jacobian }),
 		startParam(),
 		estimatorsParam(),
-		withDelta(intParam("probes", "matvec budget m of each estimate", 1, MaxProbes, func(p *Params) *int { return &p.Probes }), 1),
+		withAdapt(withDelta(intParam("probes", "matvec budget m of each estimate", 1, MaxProbes,
+			func(p *Params) *int { return &p.Probes }), 1), adaptProbes),
 		sketchParam(),
 		withLadder(intParam("refresh", "Hutch++ QR refresh interval q (steps a sketch basis is reused)", 1, MaxSteps,
 			func(p *Params) *int { return &p.Refresh }), false, 1, 2, 5, 10, 20, 50),
@@ -198,6 +201,8 @@ func withLadder(d Param, wrap bool, rungs ...float64) Param {
 	d.Ladder, d.Wrap = rungs, wrap
 	return d
 }
+
+func withAdapt(d Param, f func(*Params)) Param { d.adapt = f; return d }
 
 func withFactor(d Param, f float64) Param { d.Factor = f; return d }
 
@@ -318,7 +323,7 @@ func (p *Params) hasIn(list []Estimator, e Estimator) bool {
 func sketchParam() Param {
 	d := withDelta(intParam("sketch", "Hutch++ sketch size k (0: ⌈m/3⌉)", 0, MaxProbes, func(p *Params) *int { return &p.Sketch }), 1)
 	d.num = func(p *Params) float64 { return float64(p.SketchSize()) }
-	return d
+	return withAdapt(d, adaptSketch)
 }
 
 func seedParam() Param {
@@ -332,5 +337,8 @@ func seedParam() Param {
 			p.Seed = n
 			return nil
 		},
-		get: func(p *Params) string { return strconv.FormatUint(p.Seed, 10) }}
+		get: func(p *Params) string { return strconv.FormatUint(p.Seed, 10) },
+		next: func(p *Params, dir int) []string { // wraps around 2^64
+			return []string{strconv.FormatUint(p.Seed+uint64(int64(dir)), 10)}
+		}}
 }

@@ -389,10 +389,6 @@ func (m *Model) runCommand(line string) {
 		m.loadPreset(v)
 		return
 	}
-	if k == "files" {
-		m.listFiles()
-		return
-	}
 	p := m.params
 	if err := p.Set(k, v); err != nil {
 		m.setMsg(err.Error(), true)
