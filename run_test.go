@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"flag"
 	"math"
 	"os"
 	"path/filepath"
@@ -9,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/charmbracelet/x/exp/golden"
 )
 
 // sanitize removes what depends on the machine: timings and core counts.
@@ -19,50 +22,74 @@ func sanitize(s string) string {
 }
 
 func TestRunTableGolden(t *testing.T) {
-	out, _, err := runCmd(t, "run", "--preset", "testdata/small.toml", "--format", "table")
-	if err != nil {
-		t.Fatal(err)
-	}
-	golden(t, "run_small_table.golden", []byte(sanitize(out)))
-	out, _, err = runCmd(t, "run", "--preset", "testdata/small-sweep.toml", "--format", "table", "--quiet")
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Drop the timing column of the sweep table.
-	out = regexp.MustCompile(`\s+\d+\.\d\d\s*$`).ReplaceAllString(out, "")
-	lines := strings.Split(out, "\n")
-	for i, l := range lines {
-		lines[i] = regexp.MustCompile(`  time s\s*$|\s+[0-9]+\.[0-9]{2}\s*$`).ReplaceAllString(l, "")
-	}
-	golden(t, "run_sweep_table.golden", []byte(sanitize(strings.Join(lines, "\n"))))
+	t.Run("small", func(t *testing.T) {
+		out, _, err := runCmd(t, "run", "--preset", "testdata/small.toml", "--format", "table")
+		if err != nil {
+			t.Fatal(err)
+		}
+		golden.RequireEqual(t, []byte(sanitize(out)))
+	})
+	t.Run("sweep", func(t *testing.T) {
+		out, _, err := runCmd(t, "run", "--preset", "testdata/small-sweep.toml", "--format", "table", "--quiet")
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Drop the timing column of the sweep table.
+		out = regexp.MustCompile(`\s+\d+\.\d\d\s*$`).ReplaceAllString(out, "")
+		lines := strings.Split(out, "\n")
+		for i, l := range lines {
+			lines[i] = regexp.MustCompile(`  time s\s*$|\s+[0-9]+\.[0-9]{2}\s*$`).ReplaceAllString(l, "")
+		}
+		golden.RequireEqual(t, []byte(sanitize(strings.Join(lines, "\n"))))
+	})
 }
 
-// TestRunJSONGolden compares the JSON output with its golden file: the same
-// structure and every number within 1e-9 relative (the last digits may differ
-// between the vectorised and the scalar kernel).
+// updating reports whether the tests run with -update (the flag of the
+// golden package).
+func updating() bool {
+	f := flag.Lookup("update")
+	return f != nil && f.Value.String() == "true"
+}
+
+// requireGoldenJSON compares JSON with testdata/<test name>.golden, the file
+// golden.RequireEqual reads and rewrites with -update: the same structure,
+// and every number within 1e-9 relative (the last digits may differ between
+// the vectorised and the scalar kernel).
+func requireGoldenJSON(t *testing.T, got []byte) {
+	t.Helper()
+	if updating() {
+		golden.RequireEqual(t, got)
+		return
+	}
+	want, err := os.ReadFile(filepath.Join("testdata", t.Name()+".golden"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var g, w any
+	if err := json.Unmarshal(got, &g); err != nil {
+		t.Fatalf("output is not JSON: %v", err)
+	}
+	if err := json.Unmarshal(want, &w); err != nil {
+		t.Fatalf("golden file is not JSON: %v", err)
+	}
+	if msg := compareJSON("", g, w); msg != "" {
+		t.Error(msg)
+	}
+}
+
+// TestRunJSONGolden compares the JSON output with its golden file and checks
+// the fields the README documents.
 func TestRunJSONGolden(t *testing.T) {
 	out, _, err := runCmd(t, "run", "--preset", "testdata/small.toml", "--format", "json")
 	if err != nil {
 		t.Fatal(err)
 	}
 	got := []byte(sanitize(out))
-	path := filepath.Join("testdata", "run_small_json.golden")
-	if *update {
-		os.WriteFile(path, got, 0o644)
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
+	requireGoldenJSON(t, got)
+	var doc map[string]any
+	if err := json.Unmarshal(got, &doc); err != nil {
 		t.Fatal(err)
 	}
-	var g, w any
-	if err := json.Unmarshal(got, &g); err != nil {
-		t.Fatal(err)
-	}
-	json.Unmarshal(want, &w)
-	if msg := compareJSON("", g, w); msg != "" {
-		t.Error(msg)
-	}
-	doc := g.(map[string]any)
 	for _, k := range []string{"params", "steps", "particles", "preset", "backend"} {
 		if _, ok := doc[k]; !ok {
 			t.Errorf("JSON lacks %q", k)
