@@ -197,13 +197,19 @@ func TestRunErrorsAndFormats(t *testing.T) {
 		"preset":  {"run", "--preset", "nope"},
 		"extra":   {"run", "extra"},
 		"gpu":     {"run", "--gpu", "maybe"},
-		"force":   {"run", "--preset", "testdata/small.toml", "--gpu", "force"},
+		"sweep":   {"run", "--preset", "testdata/small-sweep.toml", "--set", "estimators=magic"},
 	} {
 		if _, _, err := runCmd(t, args...); err == nil {
 			t.Errorf("%s: accepted", name)
-		} else if strings.Contains(err.Error(), "\n") {
-			t.Errorf("%s: multi-line error %q", name, err)
+		} else if strings.Contains(err.Error(), "\n") || exitCode(err) != 2 {
+			t.Errorf("%s: error %q (exit status %d) is not one line with status 2", name, err, exitCode(err))
 		}
+	}
+	// --gpu force fails at run time (status 1) without a usable GPU.
+	if _, _, err := runCmd(t, "run", "--preset", "testdata/small.toml", "--gpu", "force", "--quiet"); err != nil && exitCode(err) != 1 {
+		t.Errorf("--gpu force: %v (exit status %d, want 1)", err, exitCode(err))
+	} else if err == nil {
+		t.Log("--gpu force ran: a GPU is present")
 	}
 	out, _, err := runCmd(t, "run", "--preset", "testdata/small.toml", "--format", "csv")
 	if err != nil || !strings.HasPrefix(out, "run,step,t,sigma,") || strings.Count(out, "\n") != 12 {
@@ -242,5 +248,28 @@ func TestPresetsAndBenchCommands(t *testing.T) {
 	out, _, err = runCmd(t, "bench", "--set", "particles=64", "--set", "n=128", "--set", "steps=5")
 	if err != nil || !strings.Contains(out, "particle·point·steps/s") {
 		t.Errorf("bench: %v\n%s", err, out)
+	}
+}
+
+// TestRunOut checks that --out writes what standard output would get, and
+// that a failed write is reported with exit status 1.
+func TestRunOut(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "o.csv")
+	want, _, err := runCmd(t, "run", "--preset", "testdata/small.toml", "--format", "csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := runCmd(t, "run", "--preset", "testdata/small.toml", "--format", "csv", "--out", path); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := os.ReadFile(path); err != nil || string(got) != want {
+		t.Errorf("--out file differs from standard output: %v\n%s", err, got)
+	}
+	if _, err := os.Stat("/dev/full"); err != nil {
+		t.Skip("no /dev/full")
+	}
+	_, _, err = runCmd(t, "run", "--preset", "testdata/small.toml", "--out", "/dev/full")
+	if err == nil || exitCode(err) != 1 || !strings.Contains(err.Error(), "--out /dev/full") {
+		t.Errorf("--out /dev/full: %v (exit status %d)", err, exitCode(err))
 	}
 }
