@@ -20,6 +20,8 @@ func benchDefaults() setFlags {
 		"solver=ddim", "jacobian=off", "estimators=none", "dfea=0", "dim=2"}
 }
 
+// setupBench defines the flags of `fisherscope bench`: the scenario flags;
+// without --preset the workload is benchDefaults.
 func setupBench(fs *flag.FlagSet) action {
 	var f scenarioFlags
 	f.register(fs)
@@ -41,6 +43,7 @@ type benchStats struct {
 	m0, m1  runtime.MemStats
 }
 
+// runBench runs the scenario once and reports its steady-state speed.
 func runBench(ctx context.Context, f *scenarioFlags, stdout io.Writer) error {
 	p, err := f.load()
 	if err != nil {

@@ -25,6 +25,8 @@ type evalFlags struct {
 	seed                   uint64
 }
 
+// setupEval defines the flags of `fisherscope eval`: the schedule, data,
+// time and point.
 func setupEval(fs *flag.FlagSet) action {
 	f := &evalFlags{}
 	fs.StringVar(&f.schedule, "schedule", "vp", "noise schedule `NAME`: "+strings.Join(model.ScheduleNames(), ", "))
@@ -86,6 +88,7 @@ func evalInputs(f *evalFlags) (model.Mixture, []float64, model.Coeffs, error) {
 	return data.Mix, x, c, nil
 }
 
+// runEval checks eval's input and prints the quantities at the point.
 func runEval(f *evalFlags, stdout io.Writer) error {
 	m, x, c, err := evalInputs(f)
 	if err != nil {
@@ -101,6 +104,7 @@ func runEval(f *evalFlags, stdout io.Writer) error {
 	return nil
 }
 
+// printEval writes the posterior quantities and the Fisher at x.
 func printEval(w io.Writer, f *evalFlags, m model.Mixture, x []float64, c model.Coeffs) error {
 	d := m.Dim()
 	p := model.NewPosterior(m)
@@ -139,6 +143,7 @@ func printEval(w io.Writer, f *evalFlags, m model.Mixture, x []float64, c model.
 	return nil
 }
 
+// vec formats a vector with 10 significant digits per coordinate.
 func vec(v []float64) string {
 	s := make([]string, len(v))
 	for i, x := range v {

@@ -12,6 +12,7 @@ import (
 	"fisherscope/presets"
 )
 
+// setupPresets defines the flags of `fisherscope presets`: --show.
 func setupPresets(fs *flag.FlagSet) action {
 	show := fs.String("show", "", "print the TOML of the preset `NAME|FILE`")
 	return func(_ context.Context, _ []string, stdout, _ io.Writer) error {

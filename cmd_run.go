@@ -23,6 +23,8 @@ type runFlags struct {
 	quiet        bool
 }
 
+// setupRun defines the flags of `fisherscope run`: the scenario flags and
+// the output format, file and detail.
 func setupRun(fs *flag.FlagSet) action {
 	f := &runFlags{format: newChoice("table", "table", "csv", "json")}
 	f.register(fs)
@@ -35,6 +37,7 @@ func setupRun(fs *flag.FlagSet) action {
 	}
 }
 
+// run runs every combination of the preset's sweep, then writes them all.
 func (f *runFlags) run(ctx context.Context, stdout, stderr io.Writer) error {
 	p, err := f.load()
 	if err != nil {
@@ -90,6 +93,7 @@ func writeFile(path string, write func(io.Writer) error) error {
 	return fh.Close()
 }
 
+// writeRuns writes the results in the chosen format.
 func writeRuns(w io.Writer, f *runFlags, p *presets.Preset, runs []presets.Run, results []*sim.Result) error {
 	var keys []string
 	for _, ax := range p.Sweep {

@@ -19,6 +19,8 @@ engine, parameters and colours. Only the public keys listed in
 closed after twice --idle; every session ends after --max-time. SIGTERM or
 ctrl+c quits every session cleanly, restoring the clients' terminals.`
 
+// setupServe defines the flags of `fisherscope serve`: the scenario each
+// session starts with and the server's configuration.
 func setupServe(fs *flag.FlagSet) action {
 	var f scenarioFlags
 	cfg := serve.Config{}

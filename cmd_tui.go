@@ -10,6 +10,7 @@ import (
 	"fisherscope/tui"
 )
 
+// setupTUI defines the flags of the explorer: the scenario flags and --fps.
 func setupTUI(fs *flag.FlagSet) action {
 	var f scenarioFlags
 	f.register(fs)

@@ -76,6 +76,7 @@ type scenarioFlags struct {
 	gpu    *choiceFlag
 }
 
+// register defines --preset, --set and --gpu on fs.
 func (f *scenarioFlags) register(fs *flag.FlagSet) {
 	f.gpu = newChoice("", "auto", "off", "force")
 	fs.StringVar(&f.preset, "preset", presets.Default, "the scenario `NAME|FILE`: an embedded preset (see fisherscope presets) or a .toml file")
@@ -105,6 +106,7 @@ func (f *scenarioFlags) load() (*presets.Preset, error) {
 	return p, nil
 }
 
+// loadPreset loads the preset and applies the overrides.
 func (f *scenarioFlags) loadPreset() (*presets.Preset, error) {
 	p, err := presets.Load(f.preset)
 	if err != nil {

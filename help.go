@@ -112,6 +112,7 @@ func writeHelp(w io.Writer, c command, fs *flag.FlagSet) error {
 	return err
 }
 
+// hasFlags reports whether fs defines any flag.
 func hasFlags(fs *flag.FlagSet) bool {
 	n := 0
 	fs.VisitAll(func(*flag.Flag) { n++ })

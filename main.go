@@ -126,6 +126,7 @@ func lookup(args []string) (command, []string, error) {
 	return command{}, nil, refused(fmt.Errorf("unknown command %q (allowed: %s)", args[0], strings.Join(commandNames(cmds), ", ")))
 }
 
+// commandNames returns the names of cmds, for error messages.
 func commandNames(cmds []command) []string {
 	out := make([]string, len(cmds))
 	for i, c := range cmds {
@@ -156,6 +157,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return act(ctx, fs.Args(), stdout, stderr)
 }
 
+// setupVersion defines `fisherscope version`, which has no flags.
 func setupVersion(*flag.FlagSet) action {
 	return func(_ context.Context, _ []string, stdout, _ io.Writer) error {
 		_, err := fmt.Fprintln(stdout, "fisherscope", version)
@@ -163,6 +165,7 @@ func setupVersion(*flag.FlagSet) action {
 	}
 }
 
+// setupHelp defines `fisherscope help [COMMAND]`, which has no flags.
 func setupHelp(*flag.FlagSet) action {
 	return func(_ context.Context, args []string, stdout, _ io.Writer) error {
 		if len(args) == 0 {

@@ -86,6 +86,7 @@ func isHeader(fields []string) bool {
 	return len(fields) > 0
 }
 
+// parseFloats parses the fields of one row.
 func parseFloats(fields []string) ([]float64, error) {
 	if len(fields) == 0 {
 		return nil, fmt.Errorf("no coordinates")

@@ -24,6 +24,7 @@ func Parse(name string, data []byte) (*Preset, error) {
 	return p, nil
 }
 
+// parse is Parse without the preset's name in errors.
 func parse(name string, data []byte) (*Preset, error) {
 	if len(data) > MaxSize {
 		return nil, fmt.Errorf("%d bytes, more than the limit of %d", len(data), MaxSize)
@@ -79,6 +80,7 @@ func children(md *toml.MetaData, prefix ...string) []string {
 	return out
 }
 
+// hasPrefix reports whether k starts with prefix (k is longer).
 func hasPrefix(k toml.Key, prefix []string) bool {
 	for i, p := range prefix {
 		if k[i] != p {
@@ -172,6 +174,7 @@ func (d *decoder) axis(key string) valueFunc {
 	}
 }
 
+// axisValues checks every value of a sweep axis and appends the axis.
 func (d *decoder) axisValues(key string, v any) error {
 	list, ok := v.([]any)
 	if !ok || len(list) == 0 {
@@ -234,6 +237,7 @@ func text(v any, list bool) (string, error) {
 	return "", fmt.Errorf("want a string, number or boolean, got %s", kind(v))
 }
 
+// joinText joins a list of scalars with commas.
 func joinText(list []any) (string, error) {
 	parts := make([]string, len(list))
 	for i, e := range list {

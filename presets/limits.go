@@ -81,6 +81,7 @@ func (s *nestScanner) step() error {
 	return nil
 }
 
+// top returns the innermost open bracket or brace, or 0.
 func (s *nestScanner) top() byte {
 	if len(s.stack) == 0 {
 		return 0
@@ -88,6 +89,7 @@ func (s *nestScanner) top() byte {
 	return s.stack[len(s.stack)-1]
 }
 
+// skipComment skips to the end of the line.
 func (s *nestScanner) skipComment() {
 	for s.i < len(s.data) && s.data[s.i] != '\n' {
 		s.i++

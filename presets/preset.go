@@ -88,6 +88,7 @@ func readFile(name string) ([]byte, error) {
 	return b, nil
 }
 
+// names returns the names of the embedded presets.
 func names() []string {
 	entries, _ := fs.ReadDir(files, "files")
 	var out []string
