@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"flag"
 	"fmt"
@@ -8,65 +9,88 @@ import (
 	"runtime"
 	"time"
 
-	"fisherscope/presets"
 	"fisherscope/sim"
 )
 
 // benchDefaults is the workload of `fisherscope bench` without --preset: B =
 // 4096 particles, N = 2048 checkerboard points, 100 DDIM steps, exact score
 // and exact tr F only.
-var benchDefaults = []string{"schedule=vp", "data=checkerboard", "n=2048", "particles=4096", "steps=100",
-	"solver=ddim", "jacobian=off", "estimators=none", "dfea=0", "dim=2"}
+func benchDefaults() setFlags {
+	return setFlags{"schedule=vp", "data=checkerboard", "n=2048", "particles=4096", "steps=100",
+		"solver=ddim", "jacobian=off", "estimators=none", "dfea=0", "dim=2"}
+}
 
-func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+// setupBench defines the flags of `fisherscope bench`: the scenario flags;
+// without --preset the workload is benchDefaults.
+func setupBench(fs *flag.FlagSet) action {
 	var f scenarioFlags
-	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	f.register(fs, presets.Default)
-	if err := fs.Parse(args); err != nil {
-		return err
+	f.register(fs)
+	return func(ctx context.Context, _ []string, stdout, _ io.Writer) error {
+		presetGiven := false
+		fs.Visit(func(fl *flag.Flag) { presetGiven = presetGiven || fl.Name == "preset" })
+		if !presetGiven {
+			f.sets = append(benchDefaults(), f.sets...)
+		}
+		return runBench(ctx, &f, stdout)
 	}
-	presetGiven := false
-	fs.Visit(func(fl *flag.Flag) { presetGiven = presetGiven || fl.Name == "preset" })
-	if !presetGiven {
-		f.sets = append(append(setFlags{}, benchDefaults...), f.sets...)
-	}
+}
+
+// benchStats are the measurements of one bench run.
+type benchStats struct {
+	params  sim.Params
+	res     *sim.Result
+	seconds float64 // steady state: from step 0 to the last step
+	m0, m1  runtime.MemStats
+}
+
+// runBench runs the scenario once and reports its steady-state speed.
+func runBench(ctx context.Context, f *scenarioFlags, stdout io.Writer) error {
 	p, err := f.load()
 	if err != nil {
 		return err
 	}
-	params := p.Runs()[0].Params
-	var m0, m1 runtime.MemStats
+	st := benchStats{params: p.Runs()[0].Params}
 	var t0, t1 time.Time
-	last := params.Steps
-	res, err := sim.Run(ctx, params, func(r sim.Row) {
+	last := st.params.Steps
+	st.res, err = sim.Run(ctx, st.params, func(r sim.Row) {
 		switch r.Step {
 		case 0:
-			runtime.ReadMemStats(&m0)
+			runtime.ReadMemStats(&st.m0)
 			t0 = time.Now()
 		case last:
 			t1 = time.Now()
-			runtime.ReadMemStats(&m1)
+			runtime.ReadMemStats(&st.m1)
 		}
 	})
 	if err != nil {
 		return fmt.Errorf("bench: %w", err)
 	}
-	steps := float64(last)
-	el := t1.Sub(t0).Seconds()
+	st.seconds = t1.Sub(t0).Seconds()
+	if err := printBench(stdout, &st); err != nil {
+		return fmt.Errorf("bench: writing output: %w", err)
+	}
+	return nil
+}
+
+// printBench writes the report of a bench run.
+func printBench(w io.Writer, st *benchStats) error {
+	params, res, el := st.params, st.res, st.seconds
+	steps := float64(params.Steps)
 	work := float64(params.Particles) * float64(res.Params.N) * steps
 	if len(res.Data) > 0 {
 		work = float64(params.Particles) * float64(len(res.Data)/2) * steps
 	}
-	fmt.Fprintf(stdout, "backend            %s\n", res.Backend)
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "backend            %s\n", res.Backend)
 	if res.Note != "" {
-		fmt.Fprintf(stdout, "note               %s\n", res.Note)
+		fmt.Fprintf(&b, "note               %s\n", res.Note)
 	}
-	fmt.Fprintf(stdout, "workload           B=%d particles, N=%d points, D=%d, %d %s steps, estimators=%v, jacobian=%s\n",
-		params.Particles, len(res.Data)/2, params.Dim, last, params.Solver, params.Estimators, params.Jacobian)
-	fmt.Fprintf(stdout, "steady state       %.3f s for %d steps (%.2f ms/step)\n", el, last, 1e3*el/steps)
-	fmt.Fprintf(stdout, "throughput         %.3g particle·point·steps/s\n", work/el)
-	fmt.Fprintf(stdout, "allocations        %.1f per step (%.0f B/step)\n", float64(m1.Mallocs-m0.Mallocs)/steps, float64(m1.TotalAlloc-m0.TotalAlloc)/steps)
-	fmt.Fprintf(stdout, "total run          %.3f s (GOMAXPROCS=%d)\n", res.Elapsed.Seconds(), runtime.GOMAXPROCS(0))
-	return nil
+	fmt.Fprintf(&b, "workload           B=%d particles, N=%d points, D=%d, %d %s steps, estimators=%v, jacobian=%s\n",
+		params.Particles, len(res.Data)/2, params.Dim, params.Steps, params.Solver, params.Estimators, params.Jacobian)
+	fmt.Fprintf(&b, "steady state       %.3f s for %d steps (%.2f ms/step)\n", el, params.Steps, 1e3*el/steps)
+	fmt.Fprintf(&b, "throughput         %.3g particle·point·steps/s\n", work/el)
+	fmt.Fprintf(&b, "allocations        %.1f per step (%.0f B/step)\n", float64(st.m1.Mallocs-st.m0.Mallocs)/steps, float64(st.m1.TotalAlloc-st.m0.TotalAlloc)/steps)
+	fmt.Fprintf(&b, "total run          %.3f s (GOMAXPROCS=%d)\n", res.Elapsed.Seconds(), runtime.GOMAXPROCS(0))
+	_, err := w.Write(b.Bytes())
+	return err
 }

@@ -1,10 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -23,60 +25,57 @@ type evalFlags struct {
 	seed                   uint64
 }
 
-func parseEvalFlags(args []string, stderr io.Writer) (*evalFlags, error) {
+// setupEval defines the flags of `fisherscope eval`: the schedule, data,
+// time and point.
+func setupEval(fs *flag.FlagSet) action {
 	f := &evalFlags{}
-	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.StringVar(&f.schedule, "schedule", "vp", "noise schedule: "+strings.Join(model.ScheduleNames(), ", "))
-	fs.StringVar(&f.data, "data", "ot-nonaffine", "data set: "+strings.Join(model.DatasetNames(), ", ")+", or csv (with --csv)")
-	fs.StringVar(&f.csv, "csv", "", "file of 2-D points (one per line) used when --data csv")
-	fs.Float64Var(&f.t, "t", 0.5, "diffusion time t, inside the schedule's range")
-	fs.StringVar(&f.x, "x", "0.1,-0.2", "the point x: comma-separated coordinates; more than 2 embeds the data in that many dimensions")
-	fs.IntVar(&f.n, "n", 2048, "points drawn for sampled data sets (1 to 1000000)")
-	fs.Uint64Var(&f.seed, "seed", 1, "seed for sampled data and the embedding")
-	fs.Float64Var(&f.noise, "ambient-noise", 0, "standard deviation of the off-plane scatter of the data when embedded (≥ 0)")
-	if err := fs.Parse(args); err != nil {
-		return nil, err
+	fs.StringVar(&f.schedule, "schedule", "vp", "noise schedule `NAME`: "+strings.Join(model.ScheduleNames(), ", "))
+	fs.StringVar(&f.data, "data", "ot-nonaffine", "data set `NAME`: "+strings.Join(model.DatasetNames(), ", ")+", or csv (with --csv)")
+	fs.StringVar(&f.csv, "csv", "", "`FILE` of 2-D points (one per line) used when --data csv")
+	fs.Float64Var(&f.t, "t", 0.5, "diffusion time `T`, inside the schedule's range")
+	fs.StringVar(&f.x, "x", "0.1,-0.2", "the point `X1,X2[,...]`; more than 2 coordinates embed the data in that many dimensions")
+	fs.IntVar(&f.n, "n", 2048, "draw `N` points for sampled data sets (1 to 1000000)")
+	fs.Uint64Var(&f.seed, "seed", 1, "`SEED` of sampled data and the embedding")
+	fs.Float64Var(&f.noise, "ambient-noise", 0, "off-plane scatter of the data when embedded: standard deviation `S` (≥ 0)")
+	return func(_ context.Context, _ []string, stdout, _ io.Writer) error {
+		return runEval(f, stdout)
 	}
-	if fs.NArg() > 0 {
-		return nil, fmt.Errorf("eval: unexpected argument %q", fs.Arg(0))
-	}
-	return f, nil
 }
 
-// parseVector parses comma-separated finite numbers.
+// parseVector parses comma-separated finite numbers of magnitude at most
+// model.MaxCoordinate.
 func parseVector(s string) ([]float64, error) {
 	parts := strings.Split(s, ",")
 	x := make([]float64, len(parts))
 	for i, p := range parts {
 		v, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
-		if err != nil || v != v || v > 1e300 || v < -1e300 {
+		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
 			return nil, fmt.Errorf("coordinate %d: %q is not a finite number", i+1, p)
+		}
+		if math.Abs(v) > model.MaxCoordinate {
+			return nil, fmt.Errorf("coordinate %d: %q exceeds %g in magnitude", i+1, p, model.MaxCoordinate)
 		}
 		x[i] = v
 	}
 	return x, nil
 }
 
-func runEval(_ context.Context, args []string, stdout, stderr io.Writer) error {
-	f, err := parseEvalFlags(args, stderr)
-	if err != nil {
-		return err
-	}
+// evalInputs checks eval's flags and loads its data: every error is refused input.
+func evalInputs(f *evalFlags) (model.Mixture, []float64, model.Coeffs, error) {
+	var c model.Coeffs
 	x, err := parseVector(f.x)
 	if err != nil {
-		return fmt.Errorf("eval --x: %w", err)
+		return nil, nil, c, fmt.Errorf("eval --x: %w", err)
 	}
 	sched, err := model.ScheduleByName(f.schedule)
 	if err != nil {
-		return fmt.Errorf("eval --schedule: %w", err)
+		return nil, nil, c, fmt.Errorf("eval --schedule: %w", err)
 	}
-	c, err := sched.At(f.t)
-	if err != nil {
-		return fmt.Errorf("eval --t: %w", err)
+	if c, err = sched.At(f.t); err != nil {
+		return nil, nil, c, fmt.Errorf("eval --t: %w", err)
 	}
 	if c.Sigma <= 0 {
-		return fmt.Errorf("eval --t: σ(%g) = 0 for %s; the Fisher is undefined there (choose t > 0)", f.t, f.schedule)
+		return nil, nil, c, fmt.Errorf("eval --t: σ(%g) = 0 for %s; the Fisher is undefined there (choose t > 0)", f.t, f.schedule)
 	}
 	name := f.data
 	if name == "csv" {
@@ -84,11 +83,28 @@ func runEval(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	data, err := sim.LoadData(name, f.n, len(x), f.noise, f.seed)
 	if err != nil {
-		return fmt.Errorf("eval: %w", err)
+		return nil, nil, c, fmt.Errorf("eval: %w", err)
 	}
-	return printEval(stdout, f, data.Mix, x, c)
+	return data.Mix, x, c, nil
 }
 
+// runEval checks eval's input and prints the quantities at the point.
+func runEval(f *evalFlags, stdout io.Writer) error {
+	m, x, c, err := evalInputs(f)
+	if err != nil {
+		return refused(err)
+	}
+	var b bytes.Buffer
+	if err := printEval(&b, f, m, x, c); err != nil {
+		return err
+	}
+	if _, err := stdout.Write(b.Bytes()); err != nil {
+		return fmt.Errorf("eval: writing output: %w", err)
+	}
+	return nil
+}
+
+// printEval writes the posterior quantities and the Fisher at x.
 func printEval(w io.Writer, f *evalFlags, m model.Mixture, x []float64, c model.Coeffs) error {
 	d := m.Dim()
 	p := model.NewPosterior(m)
@@ -111,7 +127,9 @@ func printEval(w io.Writer, f *evalFlags, m model.Mixture, x []float64, c model.
 	fmt.Fprintf(tw, "tr C\t%.10g\tposterior covariance trace\n", p.TrCov)
 	fmt.Fprintf(tw, "tr F\t%.10g\tdiffusion Fisher trace\n", p.TraceFisher())
 	fmt.Fprintf(tw, "eig F\t%s\tascending\n", vec(es.Values(nil)))
-	tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return fmt.Errorf("eval: writing output: %w", err)
+	}
 	if d <= 8 {
 		fmt.Fprintln(w, "F =")
 		for i := 0; i < d; i++ {
@@ -125,6 +143,7 @@ func printEval(w io.Writer, f *evalFlags, m model.Mixture, x []float64, c model.
 	return nil
 }
 
+// vec formats a vector with 10 significant digits per coordinate.
 func vec(v []float64) string {
 	s := make([]string, len(v))
 	for i, x := range v {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"flag"
 	"fmt"
@@ -11,32 +12,47 @@ import (
 	"fisherscope/presets"
 )
 
-func runPresets(_ context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("presets", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	show := fs.String("show", "", "print the TOML of this preset (name or file)")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if *show != "" {
-		if _, err := presets.Load(*show); err != nil {
-			return err
+// setupPresets defines the flags of `fisherscope presets`: --show.
+func setupPresets(fs *flag.FlagSet) action {
+	show := fs.String("show", "", "print the TOML of the preset `NAME|FILE`")
+	return func(_ context.Context, _ []string, stdout, _ io.Writer) error {
+		if *show != "" {
+			return showPreset(stdout, *show)
 		}
-		src, err := presets.Source(*show)
-		if err != nil {
-			return err
-		}
-		_, err = stdout.Write(src)
-		return err
+		return listPresets(stdout)
 	}
+}
+
+// showPreset writes the TOML of a preset that loads.
+func showPreset(w io.Writer, name string) error {
+	if _, err := presets.Load(name); err != nil {
+		return refused(err)
+	}
+	src, err := presets.Source(name)
+	if err != nil {
+		return refused(err)
+	}
+	if _, err := w.Write(src); err != nil {
+		return fmt.Errorf("presets: writing output: %w", err)
+	}
+	return nil
+}
+
+// listPresets writes the embedded presets' names and first description lines.
+func listPresets(w io.Writer) error {
 	list, err := presets.List()
 	if err != nil {
 		return err
 	}
-	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+	var b bytes.Buffer
+	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
 	for _, p := range list {
 		first := strings.SplitN(p.Description, "\n", 2)[0]
 		fmt.Fprintf(tw, "%s\t%s\n", p.Name, first)
 	}
-	return tw.Flush()
+	tw.Flush()
+	if _, err := w.Write(b.Bytes()); err != nil {
+		return fmt.Errorf("presets: writing output: %w", err)
+	}
+	return nil
 }

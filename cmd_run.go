@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"flag"
 	"fmt"
@@ -13,107 +14,31 @@ import (
 	"fisherscope/sim"
 )
 
-// setFlags collects repeated --set key=value flags.
-type setFlags []string
-
-func (s *setFlags) String() string     { return strings.Join(*s, " ") }
-func (s *setFlags) Set(v string) error { *s = append(*s, v); return nil }
-
-// scenarioFlags are the flags shared by run, bench and the TUI.
-type scenarioFlags struct {
-	preset string
-	sets   setFlags
-	gpu    string
-}
-
-func (f *scenarioFlags) register(fs *flag.FlagSet, defPreset string) {
-	fs.StringVar(&f.preset, "preset", defPreset, "preset name (see `fisherscope presets`) or path to a .toml file")
-	fs.Var(&f.sets, "set", "override a parameter: key=value (repeatable; see README for every key)")
-	fs.StringVar(&f.gpu, "gpu", "", "GPU use: auto (when present and the scenario allows), off (CPU only), force (fail without one); default: the backend parameter")
-}
-
-// gpuBackends maps --gpu values to the backend parameter.
-var gpuBackends = map[string]sim.Backend{"auto": sim.BackendAuto, "off": sim.BackendCPU, "force": sim.BackendGPU}
-
-// load returns the preset with the --set overrides applied. A --set of a
-// swept key pins it: that axis of the sweep is dropped.
-func (f *scenarioFlags) load() (*presets.Preset, error) {
-	p, err := presets.Load(f.preset)
-	if err != nil {
-		return nil, err
-	}
-	for _, kv := range f.sets {
-		k, v, ok := strings.Cut(kv, "=")
-		if !ok {
-			return nil, fmt.Errorf("--set %q: want key=value", kv)
-		}
-		k = strings.TrimSpace(k)
-		if err := p.Params.Set(k, v); err != nil {
-			return nil, fmt.Errorf("--set: %w", err)
-		}
-		for i, ax := range p.Sweep {
-			if ax.Key == k {
-				p.Sweep = append(p.Sweep[:i], p.Sweep[i+1:]...)
-				break
-			}
-		}
-	}
-	if f.gpu != "" {
-		b, ok := gpuBackends[f.gpu]
-		if !ok {
-			return nil, fmt.Errorf("--gpu: unknown value %q (allowed: auto, off, force)", f.gpu)
-		}
-		p.Params.Backend = b
-		for i, ax := range p.Sweep {
-			if ax.Key == "backend" {
-				p.Sweep = append(p.Sweep[:i], p.Sweep[i+1:]...)
-				break
-			}
-		}
-	}
-	for _, r := range p.Runs() {
-		if err := r.Params.Validate(); err != nil {
-			return nil, fmt.Errorf("%s: %w", strings.TrimSpace("preset "+p.Name+" "+r.Label), err)
-		}
-	}
-	return p, nil
-}
-
+// runFlags are the flags of `fisherscope run`.
 type runFlags struct {
 	scenarioFlags
-	format, out  string
+	format       *choiceFlag
+	out          string
 	maxParticles int
 	quiet        bool
 }
 
-func parseRunFlags(args []string, stderr io.Writer) (*runFlags, error) {
-	f := &runFlags{}
-	fs := flag.NewFlagSet("run", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	f.register(fs, presets.Default)
-	fs.StringVar(&f.format, "format", "table", "output format: table, csv, json")
-	fs.StringVar(&f.out, "out", "", "write the output to this file instead of standard output")
-	fs.IntVar(&f.maxParticles, "max-particles", 1000, "particles listed in JSON output (-1: all)")
+// setupRun defines the flags of `fisherscope run`: the scenario flags and
+// the output format, file and detail.
+func setupRun(fs *flag.FlagSet) action {
+	f := &runFlags{format: newChoice("table", "table", "csv", "json")}
+	f.register(fs)
+	fs.Var(f.format, "format", "output format")
+	fs.StringVar(&f.out, "out", "", "write the output to `FILE` instead of standard output")
+	fs.IntVar(&f.maxParticles, "max-particles", 1000, "list the first `N` particles in JSON output (-1: all)")
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress lines on standard error")
-	if err := fs.Parse(args); err != nil {
-		return nil, err
+	return func(ctx context.Context, _ []string, stdout, stderr io.Writer) error {
+		return f.run(ctx, stdout, stderr)
 	}
-	if fs.NArg() > 0 {
-		return nil, fmt.Errorf("run: unexpected argument %q", fs.Arg(0))
-	}
-	switch f.format {
-	case "table", "csv", "json":
-	default:
-		return nil, fmt.Errorf("run --format: unknown value %q (allowed: table, csv, json)", f.format)
-	}
-	return f, nil
 }
 
-func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	f, err := parseRunFlags(args, stderr)
-	if err != nil {
-		return err
-	}
+// run runs every combination of the preset's sweep, then writes them all.
+func (f *runFlags) run(ctx context.Context, stdout, stderr io.Writer) error {
 	p, err := f.load()
 	if err != nil {
 		return err
@@ -123,40 +48,58 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	for i, r := range runs {
 		res, err := sim.Run(ctx, r.Params, nil)
 		if err != nil {
-			if r.Label == "" {
-				return fmt.Errorf("run: %w", err)
-			}
-			return fmt.Errorf("run %s: %w", r.Label, err)
+			return fmt.Errorf("%s: %w", strings.TrimSpace("run "+r.Label), err)
 		}
 		results[i] = res
 		if !f.quiet && len(runs) > 1 {
 			fmt.Fprintf(stderr, "run %d/%d %s: %.2fs\n", i+1, len(runs), r.Label, res.Elapsed.Seconds())
 		}
 	}
-	w := stdout
-	if f.out != "" {
-		fh, err := os.Create(f.out)
-		if err != nil {
-			return fmt.Errorf("run --out: %w", err)
+	write := func(w io.Writer) error { return writeRuns(w, f, p, runs, results) }
+	if f.out == "" {
+		if err := writeBuffered(stdout, write); err != nil {
+			return fmt.Errorf("run: writing output: %w", err)
 		}
-		defer fh.Close()
-		w = fh
+		return nil
 	}
-	if err := writeRuns(w, f, p, runs, results); err != nil {
-		return fmt.Errorf("run: writing output: %w", err)
+	if err := writeFile(f.out, write); err != nil {
+		return fmt.Errorf("run --out %s: %w", f.out, err)
 	}
-	if f.out != "" {
-		fmt.Fprintf(stderr, "wrote %s\n", f.out)
-	}
+	fmt.Fprintf(stderr, "wrote %s\n", f.out)
 	return nil
 }
 
+// writeBuffered calls write with a buffer on w and flushes it: the first
+// write error, from write or the flush, is returned.
+func writeBuffered(w io.Writer, write func(io.Writer) error) error {
+	bw := bufio.NewWriter(w)
+	if err := write(bw); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// writeFile creates path and writes it with write; the errors of writing
+// and of closing the file are returned.
+func writeFile(path string, write func(io.Writer) error) error {
+	fh, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := writeBuffered(fh, write); err != nil {
+		fh.Close()
+		return err
+	}
+	return fh.Close()
+}
+
+// writeRuns writes the results in the chosen format.
 func writeRuns(w io.Writer, f *runFlags, p *presets.Preset, runs []presets.Run, results []*sim.Result) error {
 	var keys []string
 	for _, ax := range p.Sweep {
 		keys = append(keys, ax.Key)
 	}
-	switch f.format {
+	switch f.format.String() {
 	case "json":
 		doc := export.Document{Preset: p.Name, Description: p.Description, Sweep: keys}
 		if len(runs) == 1 {

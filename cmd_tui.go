@@ -7,25 +7,22 @@ import (
 	"io"
 	"os"
 
-	"fisherscope/presets"
 	"fisherscope/tui"
 )
 
-func runTUI(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+// setupTUI defines the flags of the explorer: the scenario flags and --fps.
+func setupTUI(fs *flag.FlagSet) action {
 	var f scenarioFlags
-	fs := flag.NewFlagSet("tui", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	f.register(fs, presets.Default)
-	fps := fs.Int("fps", 30, "redraws per second (1 to 120); lower it on slow links")
-	if err := fs.Parse(args); err != nil {
-		return err
+	f.register(fs)
+	fps := fs.Int("fps", 30, "redraw `N` times per second (1 to 120); lower it on slow links")
+	return func(ctx context.Context, _ []string, stdout, _ io.Writer) error {
+		if *fps < 1 || *fps > 120 {
+			return refused(fmt.Errorf("tui --fps: %d outside [1, 120]", *fps))
+		}
+		p, err := f.load()
+		if err != nil {
+			return err
+		}
+		return tui.Run(ctx, p.Runs()[0].Params, os.Stdin, stdout, *fps)
 	}
-	if *fps < 1 || *fps > 120 {
-		return fmt.Errorf("tui --fps: %d outside [1, 120]", *fps)
-	}
-	p, err := f.load()
-	if err != nil {
-		return err
-	}
-	return tui.Run(ctx, p.Runs()[0].Params, os.Stdin, stdout, *fps)
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"flag"
 	"math"
 	"os"
 	"path/filepath"
@@ -9,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/charmbracelet/x/exp/golden"
 )
 
 // sanitize removes what depends on the machine: timings and core counts.
@@ -19,50 +22,74 @@ func sanitize(s string) string {
 }
 
 func TestRunTableGolden(t *testing.T) {
-	out, _, err := runCmd(t, "run", "--preset", "testdata/small.toml", "--format", "table")
-	if err != nil {
-		t.Fatal(err)
-	}
-	golden(t, "run_small_table.golden", []byte(sanitize(out)))
-	out, _, err = runCmd(t, "run", "--preset", "testdata/small-sweep.toml", "--format", "table", "--quiet")
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Drop the timing column of the sweep table.
-	out = regexp.MustCompile(`\s+\d+\.\d\d\s*$`).ReplaceAllString(out, "")
-	lines := strings.Split(out, "\n")
-	for i, l := range lines {
-		lines[i] = regexp.MustCompile(`  time s\s*$|\s+[0-9]+\.[0-9]{2}\s*$`).ReplaceAllString(l, "")
-	}
-	golden(t, "run_sweep_table.golden", []byte(sanitize(strings.Join(lines, "\n"))))
+	t.Run("small", func(t *testing.T) {
+		out, _, err := runCmd(t, "run", "--preset", "testdata/small.toml", "--format", "table")
+		if err != nil {
+			t.Fatal(err)
+		}
+		golden.RequireEqual(t, []byte(sanitize(out)))
+	})
+	t.Run("sweep", func(t *testing.T) {
+		out, _, err := runCmd(t, "run", "--preset", "testdata/small-sweep.toml", "--format", "table", "--quiet")
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Drop the timing column of the sweep table.
+		out = regexp.MustCompile(`\s+\d+\.\d\d\s*$`).ReplaceAllString(out, "")
+		lines := strings.Split(out, "\n")
+		for i, l := range lines {
+			lines[i] = regexp.MustCompile(`  time s\s*$|\s+[0-9]+\.[0-9]{2}\s*$`).ReplaceAllString(l, "")
+		}
+		golden.RequireEqual(t, []byte(sanitize(strings.Join(lines, "\n"))))
+	})
 }
 
-// TestRunJSONGolden compares the JSON output with its golden file: the same
-// structure and every number within 1e-9 relative (the last digits may differ
-// between the vectorised and the scalar kernel).
+// updating reports whether the tests run with -update (the flag of the
+// golden package).
+func updating() bool {
+	f := flag.Lookup("update")
+	return f != nil && f.Value.String() == "true"
+}
+
+// requireGoldenJSON compares JSON with testdata/<test name>.golden, the file
+// golden.RequireEqual reads and rewrites with -update: the same structure,
+// and every number within 1e-9 relative (the last digits may differ between
+// the vectorised and the scalar kernel).
+func requireGoldenJSON(t *testing.T, got []byte) {
+	t.Helper()
+	if updating() {
+		golden.RequireEqual(t, got)
+		return
+	}
+	want, err := os.ReadFile(filepath.Join("testdata", t.Name()+".golden"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var g, w any
+	if err := json.Unmarshal(got, &g); err != nil {
+		t.Fatalf("output is not JSON: %v", err)
+	}
+	if err := json.Unmarshal(want, &w); err != nil {
+		t.Fatalf("golden file is not JSON: %v", err)
+	}
+	if msg := compareJSON("", g, w); msg != "" {
+		t.Error(msg)
+	}
+}
+
+// TestRunJSONGolden compares the JSON output with its golden file and checks
+// the fields the README documents.
 func TestRunJSONGolden(t *testing.T) {
 	out, _, err := runCmd(t, "run", "--preset", "testdata/small.toml", "--format", "json")
 	if err != nil {
 		t.Fatal(err)
 	}
 	got := []byte(sanitize(out))
-	path := filepath.Join("testdata", "run_small_json.golden")
-	if *update {
-		os.WriteFile(path, got, 0o644)
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
+	requireGoldenJSON(t, got)
+	var doc map[string]any
+	if err := json.Unmarshal(got, &doc); err != nil {
 		t.Fatal(err)
 	}
-	var g, w any
-	if err := json.Unmarshal(got, &g); err != nil {
-		t.Fatal(err)
-	}
-	json.Unmarshal(want, &w)
-	if msg := compareJSON("", g, w); msg != "" {
-		t.Error(msg)
-	}
-	doc := g.(map[string]any)
 	for _, k := range []string{"params", "steps", "particles", "preset", "backend"} {
 		if _, ok := doc[k]; !ok {
 			t.Errorf("JSON lacks %q", k)
@@ -170,13 +197,19 @@ func TestRunErrorsAndFormats(t *testing.T) {
 		"preset":  {"run", "--preset", "nope"},
 		"extra":   {"run", "extra"},
 		"gpu":     {"run", "--gpu", "maybe"},
-		"force":   {"run", "--preset", "testdata/small.toml", "--gpu", "force"},
+		"sweep":   {"run", "--preset", "testdata/small-sweep.toml", "--set", "estimators=magic"},
 	} {
 		if _, _, err := runCmd(t, args...); err == nil {
 			t.Errorf("%s: accepted", name)
-		} else if strings.Contains(err.Error(), "\n") {
-			t.Errorf("%s: multi-line error %q", name, err)
+		} else if strings.Contains(err.Error(), "\n") || exitCode(err) != 2 {
+			t.Errorf("%s: error %q (exit status %d) is not one line with status 2", name, err, exitCode(err))
 		}
+	}
+	// --gpu force fails at run time (status 1) without a usable GPU.
+	if _, _, err := runCmd(t, "run", "--preset", "testdata/small.toml", "--gpu", "force", "--quiet"); err != nil && exitCode(err) != 1 {
+		t.Errorf("--gpu force: %v (exit status %d, want 1)", err, exitCode(err))
+	} else if err == nil {
+		t.Log("--gpu force ran: a GPU is present")
 	}
 	out, _, err := runCmd(t, "run", "--preset", "testdata/small.toml", "--format", "csv")
 	if err != nil || !strings.HasPrefix(out, "run,step,t,sigma,") || strings.Count(out, "\n") != 12 {
@@ -215,5 +248,28 @@ func TestPresetsAndBenchCommands(t *testing.T) {
 	out, _, err = runCmd(t, "bench", "--set", "particles=64", "--set", "n=128", "--set", "steps=5")
 	if err != nil || !strings.Contains(out, "particle·point·steps/s") {
 		t.Errorf("bench: %v\n%s", err, out)
+	}
+}
+
+// TestRunOut checks that --out writes what standard output would get, and
+// that a failed write is reported with exit status 1.
+func TestRunOut(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "o.csv")
+	want, _, err := runCmd(t, "run", "--preset", "testdata/small.toml", "--format", "csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := runCmd(t, "run", "--preset", "testdata/small.toml", "--format", "csv", "--out", path); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := os.ReadFile(path); err != nil || string(got) != want {
+		t.Errorf("--out file differs from standard output: %v\n%s", err, got)
+	}
+	if _, err := os.Stat("/dev/full"); err != nil {
+		t.Skip("no /dev/full")
+	}
+	_, _, err = runCmd(t, "run", "--preset", "testdata/small.toml", "--out", "/dev/full")
+	if err == nil || exitCode(err) != 1 || !strings.Contains(err.Error(), "--out /dev/full") {
+		t.Errorf("--out /dev/full: %v (exit status %d)", err, exitCode(err))
 	}
 }

@@ -2,6 +2,7 @@ package model
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -9,11 +10,19 @@ import (
 	"strings"
 )
 
-// ParsePoints reads points, one per line, coordinates separated by commas
-// and/or white space. Blank lines and lines starting with '#' are skipped; a
-// first non-numeric line is taken as a header. Every point must have the same
-// number of finite coordinates. It returns the points row-major and their
-// dimension, or an error naming the line. At most maxPoints points are read.
+// MaxCoordinate is the largest magnitude of a coordinate read from a file
+// or the command line. Squared distances of such points stay finite
+// (1e150² = 1e300 < MaxFloat64), so the posterior never overflows.
+const MaxCoordinate = 1e150
+
+// ParsePoints reads points, one per line. Coordinates are separated by
+// commas (or semicolons) with optional white space around them, or by white
+// space alone; an empty field between separators is an error. Blank lines
+// and lines starting with '#' are skipped; a first non-numeric line is taken
+// as a header. Every point must have the same number of finite coordinates
+// of magnitude at most MaxCoordinate. It returns the points row-major and
+// their dimension, or an error naming the line. At most maxPoints points are
+// read.
 func ParsePoints(r io.Reader, maxPoints int) (points []float64, dim int, err error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64*1024), 1<<20)
@@ -24,7 +33,7 @@ func ParsePoints(r io.Reader, maxPoints int) (points []float64, dim int, err err
 		if text == "" || strings.HasPrefix(text, "#") {
 			continue
 		}
-		fields := strings.FieldsFunc(text, func(c rune) bool { return c == ',' || c == ' ' || c == '\t' || c == ';' })
+		fields := splitFields(text)
 		vals, perr := parseFloats(fields)
 		if perr != nil {
 			if rows == 0 && dim == 0 && isHeader(fields) {
@@ -53,6 +62,20 @@ func ParsePoints(r io.Reader, maxPoints int) (points []float64, dim int, err err
 	return points, dim, nil
 }
 
+// splitFields splits a line at commas and semicolons, trimming white space
+// around each field (empty fields are kept, to be refused), or at white
+// space when the line has neither.
+func splitFields(text string) []string {
+	if !strings.ContainsAny(text, ",;") {
+		return strings.Fields(text)
+	}
+	fields := strings.Split(strings.ReplaceAll(text, ";", ","), ",")
+	for i, f := range fields {
+		fields[i] = strings.TrimSpace(f)
+	}
+	return fields
+}
+
 // isHeader reports whether fields look like column names rather than numbers.
 func isHeader(fields []string) bool {
 	for _, f := range fields {
@@ -63,22 +86,38 @@ func isHeader(fields []string) bool {
 	return len(fields) > 0
 }
 
+// parseFloats parses the fields of one row.
 func parseFloats(fields []string) ([]float64, error) {
 	if len(fields) == 0 {
 		return nil, fmt.Errorf("no coordinates")
 	}
 	vals := make([]float64, len(fields))
 	for i, f := range fields {
-		v, err := strconv.ParseFloat(f, 64)
+		v, err := parseCoordinate(f)
 		if err != nil {
-			return nil, fmt.Errorf("coordinate %d: %q is not a number", i+1, f)
-		}
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return nil, fmt.Errorf("coordinate %d: %q is not finite", i+1, f)
+			return nil, fmt.Errorf("coordinate %d: %w", i+1, err)
 		}
 		vals[i] = v
 	}
 	return vals, nil
+}
+
+// parseCoordinate parses one field: a finite number of magnitude at most
+// MaxCoordinate.
+func parseCoordinate(f string) (float64, error) {
+	if f == "" {
+		return 0, fmt.Errorf("empty field (allowed: a finite number)")
+	}
+	v, err := strconv.ParseFloat(f, 64)
+	switch {
+	case err != nil && !errors.Is(err, strconv.ErrRange): // out of range: ±Inf, refused below
+		return 0, fmt.Errorf("%q is not a number", f)
+	case math.IsNaN(v) || math.IsInf(v, 0):
+		return 0, fmt.Errorf("%q is not finite", f)
+	case math.Abs(v) > MaxCoordinate:
+		return 0, fmt.Errorf("%q exceeds %g in magnitude", f, MaxCoordinate)
+	}
+	return v, nil
 }
 
 // DiracFromCSV reads a 2-D point set with ParsePoints and returns it as a

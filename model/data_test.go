@@ -113,6 +113,8 @@ func FuzzParsePoints(f *testing.F) {
 	f.Add([]byte("1,2\n3,4\n"))
 	f.Add([]byte("x y\n1e308 -1e308\n"))
 	f.Add([]byte("#\n\n,,\n"))
+	f.Add([]byte("1,,2\n1e151 0\n"))
+	f.Add([]byte("x;y\n 1 ; 2 \n"))
 	f.Fuzz(func(t *testing.T, in []byte) {
 		pts, d, err := ParsePoints(bytes.NewReader(in), 1000)
 		if err != nil {
@@ -122,8 +124,8 @@ func FuzzParsePoints(f *testing.F) {
 			t.Fatalf("dimension %d with %d values", d, len(pts))
 		}
 		for _, v := range pts {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				t.Fatalf("non-finite value %g", v)
+			if math.IsNaN(v) || math.IsInf(v, 0) || math.Abs(v) > MaxCoordinate {
+				t.Fatalf("value %g is not finite or exceeds %g", v, MaxCoordinate)
 			}
 		}
 		if d == 2 {

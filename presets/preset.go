@@ -1,20 +1,14 @@
 package presets
 
 import (
-	"bytes"
 	"embed"
-	"errors"
 	"fmt"
+	"io"
 	"io/fs"
-	"maps"
 	"os"
 	"path"
-	"slices"
 	"sort"
-	"strconv"
 	"strings"
-
-	"github.com/BurntSushi/toml"
 
 	"fisherscope/sim"
 )
@@ -68,7 +62,7 @@ func Source(nameOrPath string) ([]byte, error) {
 		return b, nil
 	}
 	if strings.ContainsAny(nameOrPath, "/\\") || strings.HasSuffix(nameOrPath, ".toml") {
-		b, err := os.ReadFile(nameOrPath)
+		b, err := readFile(nameOrPath)
 		if err != nil {
 			return nil, fmt.Errorf("preset: %w", err)
 		}
@@ -77,6 +71,24 @@ func Source(nameOrPath string) ([]byte, error) {
 	return nil, fmt.Errorf("preset: unknown name %q (allowed: %s, or a path to a .toml file)", nameOrPath, strings.Join(names(), ", "))
 }
 
+// readFile reads a preset file of at most MaxSize bytes.
+func readFile(name string) ([]byte, error) {
+	fh, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	b, err := io.ReadAll(io.LimitReader(fh, MaxSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if len(b) > MaxSize {
+		return nil, fmt.Errorf("%s: larger than the limit of %d bytes", name, MaxSize)
+	}
+	return b, nil
+}
+
+// names returns the names of the embedded presets.
 func names() []string {
 	entries, _ := fs.ReadDir(files, "files")
 	var out []string
@@ -103,73 +115,6 @@ func Load(nameOrPath string) (*Preset, error) {
 	}
 	p.Source = src
 	return p, nil
-}
-
-// file is the TOML layout of a preset.
-type file struct {
-	Description string         `toml:"description"`
-	Params      map[string]any `toml:"params"`
-	Sweep       map[string]any `toml:"sweep"`
-}
-
-// Parse decodes a preset strictly. name is used in error messages.
-func Parse(name string, data []byte) (*Preset, error) {
-	var f file
-	md, err := toml.NewDecoder(bytes.NewReader(data)).Decode(&f)
-	if err != nil {
-		var pe toml.ParseError
-		if errors.As(err, &pe) {
-			return nil, fmt.Errorf("preset %s: line %d: %s", name, pe.Position.Line, pe.Message)
-		}
-		return nil, fmt.Errorf("preset %s: %w", name, err)
-	}
-	if und := md.Undecoded(); len(und) > 0 {
-		k := und[0].String()
-		return nil, fmt.Errorf("preset %s: line %d: unknown key %q (allowed top level: description, [params], [sweep])", name, lineOf(data, und[0][len(und[0])-1]), k)
-	}
-	p := &Preset{Name: name, Description: strings.TrimSpace(f.Description), Params: sim.Defaults()}
-	for _, k := range slices.Sorted(maps.Keys(f.Params)) {
-		v, err := text(f.Params[k])
-		if err == nil {
-			err = p.Params.Set(k, v)
-		}
-		if err != nil {
-			return nil, fmt.Errorf("preset %s: line %d: params.%s: %w", name, lineOf(data, k), k, err)
-		}
-	}
-	if err := p.decodeSweep(data, f.Sweep); err != nil {
-		return nil, err
-	}
-	if err := p.validateAll(); err != nil {
-		return nil, fmt.Errorf("preset %s: %w", name, err)
-	}
-	return p, nil
-}
-
-// decodeSweep reads the [sweep] table in file order.
-func (p *Preset) decodeSweep(data []byte, sw map[string]any) error {
-	keys := slices.Sorted(maps.Keys(sw))
-	sort.SliceStable(keys, func(i, j int) bool { return lineOf(data, keys[i]) < lineOf(data, keys[j]) })
-	for _, k := range keys {
-		list, ok := sw[k].([]any)
-		if !ok || len(list) == 0 {
-			return fmt.Errorf("preset %s: line %d: sweep.%s: want a non-empty list of values", p.Name, lineOf(data, k), k)
-		}
-		ax := Axis{Key: k}
-		for _, v := range list {
-			s, err := text(v)
-			if err == nil {
-				q := p.Params
-				err = q.Set(k, s)
-			}
-			if err != nil {
-				return fmt.Errorf("preset %s: line %d: sweep.%s: %w", p.Name, lineOf(data, k), k, err)
-			}
-			ax.Values = append(ax.Values, s)
-		}
-		p.Sweep = append(p.Sweep, ax)
-	}
-	return nil
 }
 
 // validateAll checks every combination of the sweep.
@@ -209,43 +154,4 @@ func (p *Preset) Runs() []Run {
 		runs = next
 	}
 	return runs
-}
-
-// text converts a decoded TOML value to the text form Params.Set takes.
-func text(v any) (string, error) {
-	switch x := v.(type) {
-	case string:
-		return x, nil
-	case int64:
-		return strconv.FormatInt(x, 10), nil
-	case float64:
-		return strconv.FormatFloat(x, 'g', -1, 64), nil
-	case bool:
-		return strconv.FormatBool(x), nil
-	case []any:
-		parts := make([]string, len(x))
-		for i, e := range x {
-			s, err := text(e)
-			if err != nil {
-				return "", err
-			}
-			parts[i] = s
-		}
-		return strings.Join(parts, ","), nil
-	}
-	return "", fmt.Errorf("unsupported value %v of type %T", v, v)
-}
-
-// lineOf returns the first line (1-based) that assigns key, or 0.
-func lineOf(data []byte, key string) int {
-	for i, l := range strings.Split(string(data), "\n") {
-		l = strings.TrimSpace(l)
-		if strings.HasPrefix(l, key) {
-			rest := strings.TrimSpace(strings.TrimPrefix(l, key))
-			if strings.HasPrefix(rest, "=") {
-				return i + 1
-			}
-		}
-	}
-	return 0
 }

@@ -99,7 +99,7 @@ func countFiles(t *testing.T, dir string) int {
 func TestKeyStorm(t *testing.T) {
 	dir := t.TempDir()
 	m, eng := newServedModel(t, Options{ExportDir: dir, ExportQuota: 256 << 10,
-		Limits: sim.Limits{MaxParticles: 2048, MaxDim: 64, MaxProbes: 64, MaxRepeats: 16, MaxSteps: 200, MaxN: 4096}})
+		Limits: sim.Limits{MaxParticles: 512, MaxDim: 16, MaxProbes: 32, MaxRepeats: 8, MaxSteps: 200, MaxN: 2048}})
 	var keys []string
 	for _, b := range m.keys.paramKeys() {
 		keys = append(keys, b.binding.Keys()...)
