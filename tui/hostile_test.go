@@ -98,7 +98,7 @@ func countFiles(t *testing.T, dir string) int {
 // its window stays clamped and the engine keeps producing frames.
 func TestKeyStorm(t *testing.T) {
 	dir := t.TempDir()
-	m, eng := newServedModel(t, Options{ExportDir: dir, ExportQuota: 256 << 10,
+	m, eng := newServedModel(t, Options{ExportDir: dir, ExportQuota: 64 << 10,
 		Limits: sim.Limits{MaxParticles: 512, MaxDim: 16, MaxProbes: 32, MaxRepeats: 8, MaxSteps: 200, MaxN: 2048}})
 	var keys []string
 	for _, b := range m.keys.paramKeys() {
@@ -120,7 +120,7 @@ func TestKeyStorm(t *testing.T) {
 				m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)})
 			}
 		}
-		if i%100 == 0 {
+		if i%400 == 0 { // a tick now and then: frames and owed redraws
 			m.onTick(time.Now())
 			_ = m.View()
 		}
