@@ -52,7 +52,9 @@ func runBench(ctx context.Context, f *scenarioFlags, stdout io.Writer) error {
 	st := benchStats{params: p.Runs()[0].Params}
 	var t0, t1 time.Time
 	last := st.params.Steps
-	st.res, err = sim.Run(ctx, st.params, func(r sim.Row) {
+	acc := sim.NewAccelerator()
+	defer acc.Close()
+	st.res, err = sim.RunWith(ctx, st.params, func(r sim.Row) {
 		switch r.Step {
 		case 0:
 			runtime.ReadMemStats(&st.m0)
@@ -61,7 +63,7 @@ func runBench(ctx context.Context, f *scenarioFlags, stdout io.Writer) error {
 			t1 = time.Now()
 			runtime.ReadMemStats(&st.m1)
 		}
-	})
+	}, acc, f.limits())
 	if err != nil {
 		return fmt.Errorf("bench: %w", err)
 	}

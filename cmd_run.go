@@ -44,9 +44,19 @@ func (f *runFlags) run(ctx context.Context, stdout, stderr io.Writer) error {
 		return err
 	}
 	runs := p.Runs()
+	lim := f.limits()
+	ps := make([]sim.Params, len(runs))
+	for i, r := range runs {
+		ps[i] = r.Params
+	}
+	if err := lim.CheckSweep(ps); err != nil {
+		return refused(fmt.Errorf("preset %s: %w", p.Name, err))
+	}
+	acc := sim.NewAccelerator()
+	defer acc.Close()
 	results := make([]*sim.Result, len(runs))
 	for i, r := range runs {
-		res, err := sim.Run(ctx, r.Params, nil)
+		res, err := sim.RunWith(ctx, r.Params, nil, acc, lim)
 		if err != nil {
 			return fmt.Errorf("%s: %w", strings.TrimSpace("run "+r.Label), err)
 		}

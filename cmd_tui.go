@@ -23,6 +23,6 @@ func setupTUI(fs *flag.FlagSet) action {
 		if err != nil {
 			return err
 		}
-		return tui.Run(ctx, p.Runs()[0].Params, os.Stdin, stdout, *fps)
+		return tui.Run(ctx, p.Runs()[0].Params, os.Stdin, stdout, *fps, f.limits())
 	}
 }

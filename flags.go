@@ -4,7 +4,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"fisherscope/presets"
@@ -72,16 +74,21 @@ func placeholder(fl *flag.Flag) string {
 // scenarioFlags are the flags that choose a scenario: shared by tui, run,
 // bench and serve.
 type scenarioFlags struct {
-	preset string
-	sets   setFlags
-	gpu    *choiceFlag
+	preset    string
+	sets      setFlags
+	gpu       *choiceFlag
+	maxMemory bytesFlag
 }
+
+// limits are the engine limits the flags ask for.
+func (f *scenarioFlags) limits() sim.Limits { return sim.Limits{MaxMemory: int64(f.maxMemory)} }
 
 // register defines --preset, --set and --gpu on fs.
 func (f *scenarioFlags) register(fs *flag.FlagSet) {
 	f.gpu = newChoice("", "auto", "off", "force")
 	fs.StringVar(&f.preset, "preset", presets.Default, "the scenario `NAME|FILE`: an embedded preset (see fisherscope presets) or a .toml file")
 	fs.Var(&f.sets, "set", "override a parameter: `key=value` (repeatable; README.md lists every key)")
+	fs.Var(&f.maxMemory, "max-memory", "refuse scenarios whose estimated memory exceeds `SIZE` (e.g. 8GiB; default: half the physical memory)")
 	fs.Var(f.gpu, "gpu", "GPU use: auto (when present and the scenario allows), off (CPU only), force (fail without one); default: the backend parameter")
 }
 
@@ -139,4 +146,48 @@ func (f *scenarioFlags) loadPreset() (*presets.Preset, error) {
 // dropAxis returns the sweep without the axis of key.
 func dropAxis(sweep []presets.Axis, key string) []presets.Axis {
 	return slices.DeleteFunc(sweep, func(ax presets.Axis) bool { return ax.Key == key })
+}
+
+// bytesFlag is a size in bytes, given as a number with an optional binary
+// unit: 512MiB, 8GiB, 1.5TiB, or plain bytes. 0 means the default.
+type bytesFlag int64
+
+func (b *bytesFlag) String() string {
+	if b == nil || *b == 0 {
+		return ""
+	}
+	return sim.FormatBytes(int64(*b))
+}
+
+func (b *bytesFlag) Set(v string) error {
+	n, err := parseBytes(v)
+	if err != nil {
+		return err
+	}
+	*b = bytesFlag(n)
+	return nil
+}
+
+// parseBytes reads "8GiB", "512 MiB", "1e9" (bytes); units KiB…TiB, also
+// written K, M, G, T or KB, MB, GB, TB (all binary).
+func parseBytes(v string) (int64, error) {
+	s := strings.TrimSpace(v)
+	mult := 1.0
+	for i, u := range []string{"K", "M", "G", "T"} {
+		for _, suf := range []string{u + "iB", u + "B", u} {
+			if rest, ok := strings.CutSuffix(s, suf); ok {
+				s, mult = strings.TrimSpace(rest), float64(int64(1)<<(10*(i+1)))
+				break
+			}
+		}
+		if mult != 1 {
+			break
+		}
+	}
+	s = strings.TrimSuffix(s, "B")
+	x, err := strconv.ParseFloat(s, 64)
+	if err != nil || x < 0 || math.IsNaN(x) || x*mult > 1<<60 {
+		return 0, fmt.Errorf("%q is not a size (e.g. 512MiB, 8GiB; at most 1 EiB)", v)
+	}
+	return int64(x * mult), nil
 }

@@ -207,3 +207,25 @@ func stagesOf(s Solver) float64 {
 	}
 	return 1
 }
+
+// CheckSweep checks every run of a sweep and the sweep as a whole: the runs
+// go one after another but their Results are kept for the report, so the
+// largest peak plus every Result must fit in MaxMemory.
+func (l Limits) CheckSweep(runs []Params) error {
+	var peak, kept int64
+	for i := range runs {
+		if err := l.Check(&runs[i], runs[i].N); err != nil {
+			if len(runs) > 1 {
+				return fmt.Errorf("run %d of %d: %w", i+1, len(runs), err)
+			}
+			return err
+		}
+		c := runs[i].Cost(runs[i].N)
+		peak, kept = max(peak, c.Memory), kept+c.Result
+	}
+	if lim := l.maxMemory(); len(runs) > 1 && peak+kept > lim {
+		return fmt.Errorf("memory: the sweep's %d runs keep about %s of results (plus %s while running), above the limit of %s (--max-memory); sweep fewer values or fewer particles",
+			len(runs), FormatBytes(kept), FormatBytes(peak), FormatBytes(lim))
+	}
+	return nil
+}

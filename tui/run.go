@@ -17,7 +17,7 @@ import (
 // Run opens the explorer on the terminal for p and returns when the user
 // quits or ctx is cancelled. The terminal is restored on exit, also after a
 // panic (bubbletea catches it and Run returns it as an error).
-func Run(ctx context.Context, p sim.Params, in io.Reader, out io.Writer, fps int) error {
+func Run(ctx context.Context, p sim.Params, in io.Reader, out io.Writer, fps int, lim sim.Limits) error {
 	r := lipgloss.NewRenderer(out)
 	if os.Getenv("NO_COLOR") != "" {
 		r.SetColorProfile(termenv.Ascii)
@@ -26,7 +26,7 @@ func Run(ctx context.Context, p sim.Params, in io.Reader, out io.Writer, fps int
 	defer eng.Stop()
 	rctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	m := New(rctx, eng, p, Options{FPS: fps, Renderer: r})
+	m := New(rctx, eng, p, Options{FPS: fps, Renderer: r, Limits: lim})
 	prog := tea.NewProgram(m, tea.WithContext(rctx), tea.WithInput(in), tea.WithOutput(out), tea.WithAltScreen())
 	if _, err := prog.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
 		return fmt.Errorf("tui: %w", err)
