@@ -23,6 +23,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fisherscope/sim"
 	"flag"
 	"fmt"
 	"io"
@@ -67,7 +68,7 @@ func exitCode(err error) int {
 	switch {
 	case err == nil, errors.Is(err, flag.ErrHelp):
 		return 0
-	case errors.As(err, &r):
+	case errors.As(err, &r), errors.Is(err, sim.ErrRefused):
 		return 2
 	}
 	return 1

@@ -156,7 +156,9 @@ func TestExitStatus(t *testing.T) {
 		{[]string{"run", "--set", "warp=9"}, 2},
 		{[]string{"run", "--preset", "nope"}, 2},
 		{[]string{"frobnicate"}, 2},
-		{[]string{"run", "--preset", "testdata/small.toml", "--set", "start=file:" + missing, "--quiet"}, 1},
+		{[]string{"run", "--preset", "testdata/small.toml", "--set", "start=file:" + missing, "--quiet"}, 2},
+		{[]string{"run", "--preset", "testdata/small.toml", "--set", "particles=1048576", "--set", "dim=4096", "--quiet"}, 2},
+		{[]string{"run", "--preset", "testdata/small.toml", "--quiet", "--out", "/dev/full"}, 1},
 	}
 	for _, c := range cases {
 		out, stderr, code := runMain(t, c.args...)

@@ -1,6 +1,9 @@
 package sim
 
-import "context"
+import (
+	"context"
+	"errors"
+)
 
 // headless is the observer of Run: never pauses, forwards every row.
 type headless struct{ onRow func(Row) }
@@ -28,7 +31,19 @@ func Run(ctx context.Context, p Params, onRow func(Row)) (*Result, error) {
 func RunWith(ctx context.Context, p Params, onRow func(Row), acc *Accelerator, lim Limits) (*Result, error) {
 	sc, err := buildScenario(p, lim)
 	if err != nil {
-		return nil, err
+		return nil, refusal{err}
 	}
 	return execute(ctx, sc, headless{onRow}, acc)
 }
+
+// ErrRefused is matched (errors.Is) by the errors of a scenario refused
+// before it ran: invalid or over-limit parameters, unreadable data or start
+// files. Other errors happened while it ran.
+var ErrRefused = errors.New("scenario refused")
+
+// refusal wraps a scenario's build error; its text is the error's.
+type refusal struct{ err error }
+
+func (r refusal) Error() string        { return r.err.Error() }
+func (r refusal) Unwrap() error        { return r.err }
+func (r refusal) Is(target error) bool { return target == ErrRefused }

@@ -175,7 +175,7 @@ func (sc *scenario) readStart(path string) error {
 		copy(sc.start[i*d:(i+1)*d], pts[(i%n)*d:(i%n+1)*d])
 	}
 	for _, v := range sc.start {
-		if math.Abs(v) > 1e150 {
+		if math.Abs(v) > model.MaxCoordinate {
 			return fmt.Errorf("start: %s: coordinate %g too large", path, v)
 		}
 	}
