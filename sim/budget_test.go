@@ -142,3 +142,34 @@ func TestUnreachableEndRefused(t *testing.T) {
 		}
 	}
 }
+
+// FuzzScenario builds a scenario from random key=value lines within a small
+// budget and runs it through the engine: any outcome but a panic, a hang or
+// a multi-line error is fine.
+func FuzzScenario(f *testing.F) {
+	f.Add("schedule=sd-ve\nsolver=heun\njacobian=euler")
+	f.Add("dim=16\nambient_noise=100\nestimators=xtrace,na-hutch++\nprobes=32\ntarget=cov")
+	f.Add("schedule=edm\nsigma_max=10000\nt_end=0.002\nsolver=rk4\njacobian=rk4\nsteps=3")
+	f.Add("data=file:x.csv\nstart=file:../etc/passwd\nrefresh=2\nestimators=hutch++\nsketch=4")
+	f.Add("schedule=ve-brownian\nt_end=1e-300\nprobe=sphere\nrepeats=4\ndfea=16")
+	lim := Limits{MaxMemory: 64 << 20, MaxParticles: 16, MaxDim: 16, MaxProbes: 32, MaxRepeats: 4, MaxSteps: 3, MaxN: 256,
+		Files: fstest.MapFS{"x.csv": {Data: []byte("0,0\n1e150,1\n")}}}
+	f.Fuzz(func(t *testing.T, spec string) {
+		p := Defaults()
+		p.Particles, p.N, p.Steps, p.Repeats, p.DFEA, p.Backend = 4, 32, 2, 2, 2, BackendCPU
+		for _, line := range strings.Split(spec, "\n") {
+			if k, v, ok := strings.Cut(line, "="); ok && k != "backend" {
+				_ = p.Set(k, v)
+			}
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_, err := RunWith(ctx, p, nil, nil, lim)
+		if errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("%q: did not finish within the budget", spec)
+		}
+		if err != nil && strings.Contains(err.Error(), "\n") {
+			t.Fatalf("%q: multi-line error %q", spec, err)
+		}
+	})
+}
