@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"text/tabwriter"
+
+	"fisherscope/sim"
 )
 
 const title = "fisherscope — the diffusion Fisher, its trace estimators and the PF-ODE's OT test"
@@ -108,6 +110,9 @@ func writeHelp(w io.Writer, c command, fs *flag.FlagSet) error {
 		fs.VisitAll(func(fl *flag.Flag) { fmt.Fprintf(tw, "  %s\t%s\n", flagTerm(fl), flagDoc(fl)) })
 		tw.Flush()
 	}
+	if fs.Lookup("set") != nil {
+		writeParams(&b)
+	}
 	_, err := w.Write(b.Bytes())
 	return err
 }
@@ -135,4 +140,19 @@ func flagDoc(fl *flag.Flag) string {
 		return doc
 	}
 	return fmt.Sprintf("%s (default %s)", doc, fl.DefValue)
+}
+
+// writeParams lists every parameter key --set takes, from the engine's
+// parameter table: key, default, allowed values and meaning.
+func writeParams(b *bytes.Buffer) {
+	b.WriteString("\nParameters (--set key=value; the same keys in presets and on the explorer's : line):\n")
+	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
+	for _, k := range sim.KeyDocs() {
+		doc := k.Doc
+		if k.Unit != "" {
+			doc += " [" + k.Unit + "]"
+		}
+		fmt.Fprintf(tw, "  %s=%s\t%s\n\t  allowed: %s\n", k.Name, k.Default, doc, k.Allowed)
+	}
+	tw.Flush()
 }
