@@ -2,6 +2,7 @@ package gpu
 
 import (
 	"fmt"
+	"runtime"
 	"unsafe"
 )
 
@@ -62,25 +63,31 @@ func (d *Device) Posterior2(data *Data2, xs []float64, alpha, sigma float64, out
 }
 
 // upload copies the data set to the device once (until another one comes).
+// The device keeps a reference to the uploaded *Data2, so a new data set can
+// never be mistaken for it by address; a Data2 must not be modified after
+// its first use.
 func (d *Device) upload(data *Data2) error {
 	bf := &d.bufs
-	key := uintptr(unsafe.Pointer(&data.Y0[0]))
-	if bf.dataKey == key && bf.dataN == len(data.Y0) {
+	if bf.data == data && bf.dataN == len(data.Y0) {
 		return nil
 	}
+	bf.data = nil
 	n := uintptr(4 * len(data.Y0))
-	if err := d.drv.check("cuMemcpyHtoD(y0)", d.drv.cuMemcpyHtoD(bf.y0, unsafe.Pointer(&data.Y0[0]), n)); err != nil {
+	c0 := d.drv.cuMemcpyHtoD(bf.y0, unsafe.Pointer(&data.Y0[0]), n)
+	c1 := d.drv.cuMemcpyHtoD(bf.y1, unsafe.Pointer(&data.Y1[0]), n)
+	runtime.KeepAlive(data) // synchronous copies: read during the calls only
+	if err := d.drv.check("cuMemcpyHtoD(y0)", c0); err != nil {
 		return err
 	}
-	if err := d.drv.check("cuMemcpyHtoD(y1)", d.drv.cuMemcpyHtoD(bf.y1, unsafe.Pointer(&data.Y1[0]), n)); err != nil {
+	if err := d.drv.check("cuMemcpyHtoD(y1)", c1); err != nil {
 		return err
 	}
-	bf.dataKey, bf.dataN = key, len(data.Y0)
+	bf.data, bf.dataN = data, len(data.Y0)
 	return nil
 }
 
-// kernelArgs2 is the argument block of posterior2, in pinned-compatible
-// layout: cuLaunchKernel reads it during the call.
+// kernelArgs2 holds the argument values of posterior2; cuLaunchKernel reads
+// them through an array of pointers during the call.
 type kernelArgs2 struct {
 	y0, y1         uint64
 	n              int32
@@ -96,6 +103,10 @@ func (d *Device) launch2(n, b int, alpha, inv2s2 float32) error {
 	params := [...]unsafe.Pointer{unsafe.Pointer(&a.y0), unsafe.Pointer(&a.y1), unsafe.Pointer(&a.n), unsafe.Pointer(&a.xs),
 		unsafe.Pointer(&a.b), unsafe.Pointer(&a.alpha), unsafe.Pointer(&a.inv2s2), unsafe.Pointer(&a.eu),
 		unsafe.Pointer(&a.covu), unsafe.Pointer(&a.logz)}
+	// params is Go memory holding Go pointers into a: pin a while C reads it.
+	var pin runtime.Pinner
+	pin.Pin(a)
+	defer pin.Unpin()
 	const block = 128
 	grid := uint32((b + block - 1) / block)
 	err := d.drv.check("cuLaunchKernel(posterior2)", d.drv.cuLaunchKernel(d.fnPost2, grid, 1, 1, block, 1, 1, 0, 0, unsafe.Pointer(&params[0]), nil))
