@@ -1,3 +1,5 @@
+//go:build linux && (amd64 || arm64)
+
 package gpu
 
 import "unsafe"
@@ -10,8 +12,8 @@ type buffers struct {
 	xs, eu, cu, lz uint64         // device particles and outputs
 	host           unsafe.Pointer // pinned: xs (2b) | eu (2b) | vu (b) | lz (b)
 	hostBytes      uintptr
-	dataN          int
-	dataKey        uintptr // identity of the uploaded data
+	data           *Data2 // the data set on the device (held, so its identity cannot be reused)
+	dataN          int    // len(data.Y0) when uploaded
 }
 
 // ensure grows the buffers to hold n points and b particles.
@@ -19,7 +21,7 @@ func (bf *buffers) ensure(drv *driver, n, b int) error {
 	if n > bf.n {
 		drv.cuMemFree(bf.y0)
 		drv.cuMemFree(bf.y1)
-		bf.y0, bf.y1, bf.n, bf.dataKey = 0, 0, 0, 0
+		bf.y0, bf.y1, bf.n, bf.data = 0, 0, 0, nil
 		if err := drv.check("cuMemAlloc", drv.cuMemAlloc(&bf.y0, uintptr(4*n))); err != nil {
 			return err
 		}

@@ -1,3 +1,5 @@
+//go:build linux && (amd64 || arm64)
+
 package gpu
 
 import (
@@ -115,10 +117,11 @@ func (d *Device) loadModule() error {
 		return err
 	}
 	image = append(image, 0) // PTX must be NUL-terminated; harmless for CUBIN
-	if err := d.drv.check("cuModuleLoadData", d.drv.cuModuleLoadData(&d.mod, unsafe.Pointer(&image[0]))); err != nil {
+	code := d.drv.cuModuleLoadData(&d.mod, unsafe.Pointer(&image[0]))
+	runtime.KeepAlive(image) // read by the driver during the call only
+	if err := d.drv.check("cuModuleLoadData", code); err != nil {
 		return err
 	}
-	runtime.KeepAlive(image)
 	if err := d.drv.check("cuModuleGetFunction(posterior2)", d.drv.cuModuleGetFunction(&d.fnPost2, d.mod, "posterior2")); err != nil {
 		return err
 	}

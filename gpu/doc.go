@@ -11,6 +11,11 @@
 // concurrent use (calls are serialised, which is also the shared queue of
 // several SSH sessions).
 //
+// The CUDA backend is built for linux/amd64 and linux/arm64 only (files
+// tagged linux && (amd64 || arm64)); on every other platform stub.go gives
+// the same API, and Open returns an error wrapping errors.ErrUnsupported
+// that names the platform, so callers fall back to the CPU.
+//
 // Device arithmetic is float32 and accumulates the residual u = x − αy
 // rather than y, so that the trace's cancellation happens at the scale of σ,
 // not of the data; Reference2 is the same algorithm in Go, the CPU side of

@@ -1,7 +1,8 @@
+//go:build linux && (amd64 || arm64)
+
 package gpu
 
 import (
-	"errors"
 	"fmt"
 	"unsafe"
 
@@ -41,9 +42,6 @@ const (
 	funcNumRegs      = 4
 	funcLocalBytes   = 3
 )
-
-// ErrNoDriver reports that libcuda.so.1 could not be loaded.
-var ErrNoDriver = errors.New("gpu: NVIDIA driver library libcuda.so.1 not found")
 
 // driverSoname is the driver library's name.
 const driverSoname = "libcuda.so.1"

@@ -1,7 +1,10 @@
+//go:build linux && (amd64 || arm64)
+
 package gpu
 
 import (
 	"fmt"
+	"runtime"
 	"strings"
 	"unsafe"
 
@@ -56,8 +59,8 @@ func (n *nvrtc) compileCUBIN(src, name string, arch int) ([]byte, error) {
 	}
 	defer n.destroy(&prog)
 	opts := []string{fmt.Sprintf("--gpu-architecture=sm_%d", arch), "--use_fast_math", "-default-device"}
-	cOpts, free := cStrings(opts)
-	defer free()
+	cOpts, unpin := cStrings(opts)
+	defer unpin()
 	if c := n.compile(prog, int32(len(opts)), cOpts); c != 0 {
 		return nil, fmt.Errorf("gpu: NVRTC compile failed (%d): %s", c, n.programLog(prog))
 	}
@@ -82,15 +85,21 @@ func (n *nvrtc) programLog(prog uintptr) string {
 	return strings.TrimRight(string(buf), "\x00\n")
 }
 
-// cStrings builds a C array of NUL-terminated strings in Go memory that
-// holds no Go pointers the collector could move (byte slices are pinned by
-// keeping them referenced until free is called).
-func cStrings(ss []string) (unsafe.Pointer, func()) {
-	bufs := make([][]byte, len(ss))
-	ptrs := make([]uintptr, len(ss))
-	for i, s := range ss {
-		bufs[i] = append([]byte(s), 0)
-		ptrs[i] = uintptr(unsafe.Pointer(&bufs[i][0]))
+// cStrings builds a C array (char**) of NUL-terminated copies of ss in Go
+// memory for the duration of one call. The array holds Go pointers, so both
+// the strings and the array are pinned (runtime.Pinner) until unpin is
+// called; the collector neither moves nor frees them while C reads them.
+func cStrings(ss []string) (arr unsafe.Pointer, unpin func()) {
+	if len(ss) == 0 {
+		return nil, func() {}
 	}
-	return unsafe.Pointer(&ptrs[0]), func() { _ = bufs; _ = ptrs }
+	var pin runtime.Pinner
+	ptrs := make([]unsafe.Pointer, len(ss))
+	for i, s := range ss {
+		b := append([]byte(s), 0)
+		pin.Pin(&b[0])
+		ptrs[i] = unsafe.Pointer(&b[0])
+	}
+	pin.Pin(&ptrs[0])
+	return unsafe.Pointer(&ptrs[0]), pin.Unpin
 }

@@ -1,36 +1,12 @@
+//go:build linux && (amd64 || arm64)
+
 package gpu
 
 import (
 	"fmt"
+	"runtime"
 	"unsafe"
 )
-
-// Data2 is a 2-D point set in device layout (float32, structure of arrays).
-type Data2 struct {
-	Y0, Y1 []float32
-}
-
-// NewData2 converts n×2 row-major float64 points.
-func NewData2(z []float64) *Data2 {
-	n := len(z) / 2
-	d := &Data2{Y0: make([]float32, n), Y1: make([]float32, n)}
-	for i := 0; i < n; i++ {
-		d.Y0[i], d.Y1[i] = float32(z[2*i]), float32(z[2*i+1])
-	}
-	return d
-}
-
-// Out2 receives the results of Posterior2 for B particles, in float64.
-type Out2 struct {
-	EU   []float64 // B×2: E[u], u = x − αy
-	CovU []float64 // B×3: Cov(u) = α² C_z as c00, c01, c11
-	LogZ []float64 // B: log Σ_j exp(−|u_j|²/(2σ²))
-}
-
-// NewOut2 allocates outputs for b particles.
-func NewOut2(b int) *Out2 {
-	return &Out2{EU: make([]float64, 2*b), CovU: make([]float64, 3*b), LogZ: make([]float64, b)}
-}
 
 // Posterior2 runs the posterior2 kernel for the particles xs (B×2 plane
 // coordinates, float64) at (alpha, sigma) and writes the results into out.
@@ -62,25 +38,31 @@ func (d *Device) Posterior2(data *Data2, xs []float64, alpha, sigma float64, out
 }
 
 // upload copies the data set to the device once (until another one comes).
+// The device keeps a reference to the uploaded *Data2, so a new data set can
+// never be mistaken for it by address; a Data2 must not be modified after
+// its first use.
 func (d *Device) upload(data *Data2) error {
 	bf := &d.bufs
-	key := uintptr(unsafe.Pointer(&data.Y0[0]))
-	if bf.dataKey == key && bf.dataN == len(data.Y0) {
+	if bf.data == data && bf.dataN == len(data.Y0) {
 		return nil
 	}
+	bf.data = nil
 	n := uintptr(4 * len(data.Y0))
-	if err := d.drv.check("cuMemcpyHtoD(y0)", d.drv.cuMemcpyHtoD(bf.y0, unsafe.Pointer(&data.Y0[0]), n)); err != nil {
+	c0 := d.drv.cuMemcpyHtoD(bf.y0, unsafe.Pointer(&data.Y0[0]), n)
+	c1 := d.drv.cuMemcpyHtoD(bf.y1, unsafe.Pointer(&data.Y1[0]), n)
+	runtime.KeepAlive(data) // synchronous copies: read during the calls only
+	if err := d.drv.check("cuMemcpyHtoD(y0)", c0); err != nil {
 		return err
 	}
-	if err := d.drv.check("cuMemcpyHtoD(y1)", d.drv.cuMemcpyHtoD(bf.y1, unsafe.Pointer(&data.Y1[0]), n)); err != nil {
+	if err := d.drv.check("cuMemcpyHtoD(y1)", c1); err != nil {
 		return err
 	}
-	bf.dataKey, bf.dataN = key, len(data.Y0)
+	bf.data, bf.dataN = data, len(data.Y0)
 	return nil
 }
 
-// kernelArgs2 is the argument block of posterior2, in pinned-compatible
-// layout: cuLaunchKernel reads it during the call.
+// kernelArgs2 holds the argument values of posterior2; cuLaunchKernel reads
+// them through an array of pointers during the call.
 type kernelArgs2 struct {
 	y0, y1         uint64
 	n              int32
@@ -96,6 +78,10 @@ func (d *Device) launch2(n, b int, alpha, inv2s2 float32) error {
 	params := [...]unsafe.Pointer{unsafe.Pointer(&a.y0), unsafe.Pointer(&a.y1), unsafe.Pointer(&a.n), unsafe.Pointer(&a.xs),
 		unsafe.Pointer(&a.b), unsafe.Pointer(&a.alpha), unsafe.Pointer(&a.inv2s2), unsafe.Pointer(&a.eu),
 		unsafe.Pointer(&a.covu), unsafe.Pointer(&a.logz)}
+	// params is Go memory holding Go pointers into a: pin a while C reads it.
+	var pin runtime.Pinner
+	pin.Pin(a)
+	defer pin.Unpin()
 	const block = 128
 	grid := uint32((b + block - 1) / block)
 	err := d.drv.check("cuLaunchKernel(posterior2)", d.drv.cuLaunchKernel(d.fnPost2, grid, 1, 1, block, 1, 1, 0, 0, unsafe.Pointer(&params[0]), nil))

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -255,14 +256,12 @@ func TestConfigErrors(t *testing.T) {
 	}
 }
 
-// TestManySessionsNoLeak runs 20 concurrent sessions for 30 s (5 s with
-// -short) and checks that no goroutine outlives them.
+// TestManySessionsNoLeak runs 20 concurrent sessions until every engine has
+// finished its run, ends them (half politely, half by dropping the
+// connection), shuts down, and waits (with a deadline) until the goroutine
+// and file-descriptor counts are back to where they started.
 func TestManySessionsNoLeak(t *testing.T) {
-	dur := 30 * time.Second
-	if testing.Short() {
-		dur = 5 * time.Second
-	}
-	before := runtime.NumGoroutine()
+	goroutines, fds := runtime.NumGoroutine(), openFDs()
 	user := newSigner(t)
 	addr, srv, _ := start(t, user, 25)
 	var clients []*client
@@ -272,11 +271,12 @@ func TestManySessionsNoLeak(t *testing.T) {
 	for _, c := range clients {
 		c.waitFor(t, "particles · t=")
 	}
-	time.Sleep(dur)
+	for _, c := range clients {
+		c.waitFor(t, "done · step") // every engine ran its whole scenario, 20 at once
+	}
 	if srv.Active() != 20 {
 		t.Errorf("%d active sessions, want 20", srv.Active())
 	}
-	// Half leave politely (q), half drop the connection.
 	for i, c := range clients {
 		if i%2 == 0 {
 			io.WriteString(c.stdin, "q")
@@ -286,15 +286,37 @@ func TestManySessionsNoLeak(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	srv.Shutdown(ctx)
-	deadline := time.Now().Add(15 * time.Second)
-	for runtime.NumGoroutine() > before+2 {
-		if time.Now().After(deadline) {
-			buf := make([]byte, 1<<20)
-			n := runtime.Stack(buf, true)
-			t.Fatalf("%d goroutines, %d before:\n%s", runtime.NumGoroutine(), before, buf[:n])
-		}
-		time.Sleep(50 * time.Millisecond)
+	waitUntil(t, 15*time.Second, func() bool { return runtime.NumGoroutine() <= goroutines+2 }, func() string {
+		buf := make([]byte, 1<<20)
+		return fmt.Sprintf("%d goroutines, %d before:\n%s", runtime.NumGoroutine(), goroutines, buf[:runtime.Stack(buf, true)])
+	})
+	if fds >= 0 {
+		waitUntil(t, 5*time.Second, func() bool { return openFDs() <= fds+2 }, func() string {
+			return fmt.Sprintf("%d open file descriptors, %d before", openFDs(), fds)
+		})
 	}
+}
+
+// waitUntil polls cond every 10 ms until it holds, failing with why() after d.
+func waitUntil(t testing.TB, d time.Duration, cond func() bool, why func() string) {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal(why())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// openFDs counts this process's open file descriptors, or -1 where
+// /proc/self/fd does not exist.
+func openFDs() int {
+	ents, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		return -1
+	}
+	return len(ents)
 }
 
 // TestShutdownRestoresTerminals: Shutdown quits each program, which leaves

@@ -9,8 +9,8 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -27,16 +27,17 @@ import (
 // Server is an SSH server of the explorer. Its methods are safe for
 // concurrent use.
 type Server struct {
-	cfg    Config
-	acc    *sim.Accelerator // one GPU queue for every session
-	log    *slog.Logger
-	keys   []gossh.PublicKey
-	srv    *ssh.Server
-	active atomic.Int64
+	cfg  Config
+	acc  *sim.Accelerator // one GPU queue for every session
+	log  *slog.Logger
+	keys []gossh.PublicKey
+	srv  *ssh.Server
 
-	mu       sync.Mutex
+	mu       sync.Mutex // guards active, programs and closing
+	active   int        // sessions admitted and not yet ended
 	programs map[*tea.Program]struct{}
 	closing  bool
+	sessions sync.WaitGroup // one per admitted session
 }
 
 // New validates cfg, parses the authorized keys, creates the state directory
@@ -89,18 +90,53 @@ func (s *Server) authorize(ctx ssh.Context, key ssh.PublicKey) bool {
 	return false
 }
 
-// limit refuses sessions beyond MaxSessions with a message to the client.
+// limit refuses sessions beyond MaxSessions, and every session once
+// Shutdown has begun, with a message to the client.
 func (s *Server) limit(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
-		if n := s.active.Add(1); n > int64(s.cfg.MaxSessions) {
-			s.active.Add(-1)
-			s.log.Warn("session refused: server full", "user", sess.User(), "remote", sess.RemoteAddr().String(), "max", s.cfg.MaxSessions)
-			wish.Fatalf(sess, "fisherscope: the server is full (%d sessions); try again later\n", s.cfg.MaxSessions)
+		if why := s.admit(); why != "" {
+			s.log.Warn("session refused: "+why, "user", sess.User(), "remote", sess.RemoteAddr().String(), "max", s.cfg.MaxSessions)
+			if why == refusedFull {
+				wish.Fatalf(sess, "fisherscope: the server is full (%d sessions); try again later\n", s.cfg.MaxSessions)
+			} else {
+				wish.Fatalln(sess, "fisherscope: the server is shutting down")
+			}
 			return
 		}
-		defer s.active.Add(-1)
+		defer s.release()
 		next(sess)
 	}
+}
+
+// Reasons admit gives for refusing a session.
+const (
+	refusedFull    = "server full"
+	refusedClosing = "shutting down"
+)
+
+// admit counts a new session, checking the limit and closing under one lock
+// acquisition, so no session is admitted once Shutdown has begun. It returns
+// why the session is refused, or "".
+func (s *Server) admit() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch {
+	case s.closing:
+		return refusedClosing
+	case s.active >= s.cfg.MaxSessions:
+		return refusedFull
+	}
+	s.active++
+	s.sessions.Add(1)
+	return ""
+}
+
+// release uncounts a session admitted by admit.
+func (s *Server) release() {
+	s.mu.Lock()
+	s.active--
+	s.mu.Unlock()
+	s.sessions.Done()
 }
 
 // logSessions logs connects and disconnects.
@@ -124,7 +160,8 @@ func (s *Server) recoverPanics(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
 		defer func() {
 			if r := recover(); r != nil {
-				s.log.Error("session panic", "user", sess.User(), "panic", fmt.Sprint(r))
+				s.log.Error("session panic", "user", sess.User(), "remote", sess.RemoteAddr().String(),
+					"panic", fmt.Sprint(r), "stack", string(debug.Stack()))
 			}
 		}()
 		next(sess)
@@ -133,21 +170,17 @@ func (s *Server) recoverPanics(next ssh.Handler) ssh.Handler {
 
 // program builds one session's explorer: its own engine and renderer.
 func (s *Server) program(sess ssh.Session) *tea.Program {
-	s.mu.Lock()
-	closing := s.closing
-	s.mu.Unlock()
-	if closing {
-		wish.Fatalln(sess, "fisherscope: the server is shutting down")
-		return nil
-	}
 	ctx, cancel := context.WithCancel(sess.Context())
 	eng := sim.NewEngineWith(s.acc)
 	m := tui.New(ctx, eng, s.cfg.Params, tui.Options{FPS: s.cfg.FPS, Renderer: bm.MakeRenderer(sess), Idle: s.cfg.Idle})
 	opts := append(bm.MakeOptions(sess), tea.WithAltScreen(), tea.WithFilter(dropSuspend))
 	p := tea.NewProgram(m, opts...)
-	s.mu.Lock()
-	s.programs[p] = struct{}{}
-	s.mu.Unlock()
+	if !s.track(p) {
+		cancel()
+		eng.Stop()
+		wish.Fatalln(sess, "fisherscope: the server is shutting down")
+		return nil
+	}
 	go func() {
 		<-sess.Context().Done()
 		cancel()
@@ -185,30 +218,73 @@ func (s *Server) ListenAndServe() error {
 	return s.Serve(ln)
 }
 
-// Shutdown quits every session's program (restoring its client's terminal),
-// waits until those sessions have ended or ctx expires, then closes the
-// listener and the connections.
+// track registers p for Shutdown, checking closing under the same lock
+// acquisition; it reports false (p not registered) once Shutdown has begun.
+func (s *Server) track(p *tea.Program) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closing {
+		return false
+	}
+	s.programs[p] = struct{}{}
+	return true
+}
+
+// Shutdown stops accepting connections, quits every session's program
+// (restoring its client's terminal), waits until those sessions have ended
+// or ctx expires, then closes the remaining connections. It uses the SSH
+// server's own graceful Shutdown for the listener and the connections.
 func (s *Server) Shutdown(ctx context.Context) error {
+	defer s.acc.Close()
 	s.mu.Lock()
 	s.closing = true
+	progs := make([]*tea.Program, 0, len(s.programs))
 	for p := range s.programs {
+		progs = append(progs, p)
+	}
+	n := s.active
+	s.mu.Unlock()
+	s.log.Info("shutting down", "sessions", n)
+	shut := make(chan error, 1)
+	go func() { shut <- s.srv.Shutdown(ctx) }() // closes the listeners now, then waits for connections
+	for _, p := range progs {
 		p.Quit()
 	}
-	s.mu.Unlock()
-	s.log.Info("shutting down", "sessions", s.active.Load())
-	tick := time.NewTicker(10 * time.Millisecond)
-	defer tick.Stop()
-	defer s.acc.Close()
-	for s.active.Load() > 0 {
-		select {
-		case <-ctx.Done():
-			s.log.Warn("shutdown deadline: closing remaining sessions", "sessions", s.active.Load())
-			return s.srv.Close()
-		case <-tick.C:
-		}
+	err := s.waitSessions(ctx)
+	if err != nil {
+		s.log.Warn("shutdown deadline: closing remaining sessions", "sessions", s.Active())
 	}
-	return s.srv.Close()
+	closeErr := ignoreClosed(s.srv.Close()) // sessions are over: drop the connections Shutdown waits for
+	shutErr := ignoreClosed(<-shut)
+	if err != nil {
+		return err
+	}
+	return errors.Join(shutErr, closeErr)
+}
+
+// waitSessions waits until every admitted session has ended, or ctx expires.
+func (s *Server) waitSessions(ctx context.Context) error {
+	done := make(chan struct{})
+	go func() { s.sessions.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("serve: shutdown: %w", ctx.Err())
+	}
+}
+
+// ignoreClosed drops the error of closing an already closed listener.
+func ignoreClosed(err error) error {
+	if errors.Is(err, net.ErrClosed) || errors.Is(err, ssh.ErrServerClosed) {
+		return nil
+	}
+	return err
 }
 
 // Active returns the number of sessions being served.
-func (s *Server) Active() int { return int(s.active.Load()) }
+func (s *Server) Active() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.active
+}
