@@ -15,6 +15,7 @@ type Row struct {
 	AsymFull     Summary // ‖Φ − Φᵀ‖_F / ‖Φ‖_F of Φ(t) = ∂x_t/∂x_T
 	AsymOffDiag  Summary // the OT script's off-diagonal index of Φ(t)
 	MinEigSym    Summary // smallest eigenvalue of (Φ + Φᵀ)/2 (every row for D ≤ 16, else the last)
+	PDShare      float64 // share of particles whose (Φ + Φᵀ)/2 is positive definite (NaN: not measured)
 	DFEA         Summary // ‖F − F_EA‖_F / ‖F‖_F with x̂_0 the trajectory's endpoint (filled at the end)
 	Est          []EstRow
 }
@@ -54,7 +55,7 @@ func (rd *reducer) row(bt *Batch, i int) Row {
 	c := bt.Coeffs[i]
 	r := Row{Step: i, T: c.T, Sigma: c.Sigma, TraceF: s(bt.TrF, 0, 1), LogQ: s(bt.LogQ, 0, 1),
 		LogLikRelErr: s(rd.llErr, 0, e+1), AsymFull: s(bt.AsymFull, 0, 1), AsymOffDiag: s(bt.AsymOff, 0, 1),
-		MinEigSym: s(bt.MinEig, 0, 1), DFEA: nanSummary()}
+		MinEigSym: s(bt.MinEig, 0, 1), PDShare: positiveShare(bt.MinEig), DFEA: nanSummary()}
 	r.Est = rd.est[i*e : (i+1)*e : (i+1)*e]
 	for j, est := range bt.Params.Estimators {
 		er := EstRow{Name: est.String(), Estimate: s(bt.Est, j, e), RelErr: s(bt.EstRelErr, j, e), Variance: s(bt.EstVar, j, e),
@@ -78,4 +79,23 @@ func relErr(a, b float64) float64 {
 // nanSummary is the summary of no values.
 func nanSummary() Summary {
 	return Summary{Mean: math.NaN(), Median: math.NaN(), Q10: math.NaN(), Q90: math.NaN()}
+}
+
+// positiveShare is the share of the finite values that are > 0 (NaN when
+// none is finite).
+func positiveShare(v []float64) float64 {
+	n, pos := 0, 0
+	for _, x := range v {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			continue
+		}
+		n++
+		if x > 0 {
+			pos++
+		}
+	}
+	if n == 0 {
+		return math.NaN()
+	}
+	return float64(pos) / float64(n)
 }

@@ -124,18 +124,19 @@ func (m *Model) verdict() string {
 		return "Φ not integrated (jacobian off)"
 	}
 	r := f.Rows[len(f.Rows)-1]
-	psd := "sym(Φ) PD for ≥ 90 %"
-	if !(r.MinEigSym.Q10 > 0) {
-		psd = "sym(Φ) not PD for ≥ 10 %"
+	psd := fmt.Sprintf("sym(Φ) PD for %.2f %%", 100*r.PDShare)
+	if math.IsNaN(r.PDShare) {
+		psd = "PD measured at the end"
 	}
-	if math.IsNaN(r.MinEigSym.Q10) {
-		psd = "PD checked at the end"
+	head := fmt.Sprintf("full %.2f%% · offdiag %.2f%% · %s", 100*r.AsymFull.Mean, 100*r.AsymOffDiag.Mean, psd)
+	if !f.Done || f.Err != "" {
+		return head + " · verdict when the run ends"
 	}
 	ot := "asymmetric → not an OT map"
 	if r.AsymFull.Q90 < 1e-9 {
 		ot = "symmetric → consistent with OT"
 	}
-	return fmt.Sprintf("full %.2f%% · offdiag %.2f%% · %s · %s", 100*r.AsymFull.Mean, 100*r.AsymOffDiag.Mean, psd, ot)
+	return head + " · " + ot
 }
 
 // state says what the engine is doing.
