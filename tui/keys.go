@@ -60,8 +60,12 @@ func defaultKeys() keyMap {
 }
 
 // ShortHelp implements help.KeyMap.
-func (k keyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Pause, k.Schedule, k.Data, k.ProbesDown, k.SketchDown, k.RefreshDown, k.DimDown, k.Command, k.Help, k.Quit}
+func (k keyMap) ShortHelp() []key.Binding { return append(k.hints(), k.Help, k.Quit) }
+
+// hints are the keys the status line suggests (help and quit are always
+// shown at its right end).
+func (k keyMap) hints() []key.Binding {
+	return []key.Binding{k.Pause, k.Schedule, k.Data, k.ProbesDown, k.SketchDown, k.RefreshDown, k.DimDown, k.Command}
 }
 
 // FullHelp implements help.KeyMap.

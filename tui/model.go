@@ -62,6 +62,7 @@ type Model struct {
 	w, h    int
 	msg     string
 	msgErr  bool
+	msgAt   time.Time // when msg was posted (messages clear themselves)
 	helpOn  bool
 	typing  bool
 	logY    bool
@@ -209,6 +210,7 @@ func (m *Model) onTick(now time.Time) {
 		m.render(true)
 	}
 	m.maybeLoop(now)
+	m.expireMsg(now)
 	if m.fpsFrom.IsZero() {
 		m.fpsFrom = now
 	}
@@ -238,7 +240,7 @@ func (m *Model) maybeLoop(now time.Time) {
 }
 
 func (m *Model) setMsg(s string, isErr bool) {
-	m.msg, m.msgErr = s, isErr
+	m.msg, m.msgErr, m.msgAt = s, isErr, time.Now()
 	m.vStat = m.status()
 }
 
@@ -417,8 +419,9 @@ func (m *Model) loadPreset(name string) {
 		m.setMsg(err.Error(), true)
 		return
 	}
-	m.apply(pr.Runs()[0].Params)
-	m.setMsg("preset "+pr.Name, false)
+	runs := pr.Runs()
+	m.apply(runs[0].Params)
+	m.setMsg(presetNote(pr, len(runs)), false)
 }
 
 // export writes the current frame next to the working directory.
@@ -483,4 +486,40 @@ func (m *Model) listFiles() {
 		return
 	}
 	m.setMsg("files (use data file:NAME): "+strings.Join(l, ", "), false)
+}
+
+// How long a status message stays: errors longer, so they can be read.
+const (
+	msgLife    = 4 * time.Second
+	errMsgLife = 10 * time.Second
+)
+
+// expireMsg clears a status message that has been shown long enough.
+func (m *Model) expireMsg(now time.Time) {
+	life := msgLife
+	if m.msgErr {
+		life = errMsgLife
+	}
+	if m.msg != "" && !m.idle && now.Sub(m.msgAt) >= life {
+		m.setMsg("", false)
+	}
+}
+
+// presetNote describes a loaded preset in one line: its name, the first
+// sentence of its description, and for a sweep what the explorer shows.
+func presetNote(pr *presets.Preset, runs int) string {
+	desc, _, _ := strings.Cut(strings.Join(strings.Fields(pr.Description), " "), ". ")
+	note := "preset " + pr.Name
+	if desc != "" {
+		note += ": " + strings.TrimSuffix(desc, ".")
+	}
+	if runs > 1 {
+		var keys []string
+		for _, ax := range pr.Sweep {
+			keys = append(keys, ax.Key)
+		}
+		note += fmt.Sprintf(" · a sweep of %d runs over %s: showing its first point (`fisherscope run --preset %s` runs all)",
+			runs, strings.Join(keys, "×"), pr.Name)
+	}
+	return note
 }

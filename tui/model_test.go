@@ -96,7 +96,7 @@ func newTestModel(t testing.TB) (*Model, *fakeSource) {
 
 // TestViewGolden renders the explorer at three sizes with the ASCII profile.
 func TestViewGolden(t *testing.T) {
-	for _, sz := range [][2]int{{80, 24}, {120, 40}, {200, 60}} {
+	for _, sz := range [][2]int{{60, 20}, {80, 24}, {120, 40}, {200, 60}} {
 		t.Run(itoa(sz[0])+"x"+itoa(sz[1]), func(t *testing.T) {
 			m, _ := newTestModel(t)
 			m.Update(tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
@@ -374,5 +374,59 @@ func TestRefusedStepExplained(t *testing.T) {
 	time.Sleep(50 * time.Millisecond)
 	if src.count() != n {
 		t.Errorf("a refused key restarted the run")
+	}
+}
+
+// TestTooSmall shows a clear note instead of a broken layout.
+func TestTooSmall(t *testing.T) {
+	for _, sz := range [][2]int{{39, 30}, {100, 11}, {20, 8}, {1, 1}} {
+		m, _ := newTestModel(t)
+		m.Update(tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
+		v := m.View()
+		lines := strings.Split(v, "\n")
+		if len(lines) > sz[1] || !strings.HasPrefix(v, "terminal too small"[:min(sz[0], 18)]) {
+			t.Errorf("%dx%d: %q", sz[0], sz[1], v)
+		}
+		for _, l := range lines {
+			if lipgloss.Width(l) > sz[0] {
+				t.Errorf("%dx%d: line %q too wide", sz[0], sz[1], l)
+			}
+		}
+	}
+}
+
+// TestStatusLineKeepsHelpHint: the last line ends with "? help · q quit" at
+// every width that lays out, and whole hints only.
+func TestStatusLineKeepsHelpHint(t *testing.T) {
+	for _, w := range []int{40, 60, 80, 120, 200} {
+		m, _ := newTestModel(t)
+		m.Update(tea.WindowSizeMsg{Width: w, Height: 30})
+		lines := strings.Split(m.View(), "\n")
+		last := lines[len(lines)-1]
+		if !strings.HasSuffix(strings.TrimRight(last, " "), "? help · q quit") || lipgloss.Width(last) > w {
+			t.Errorf("w=%d: last line %q", w, last)
+		}
+		if strings.Contains(last, "−/") && !strings.Contains(last, "−/+") {
+			t.Errorf("w=%d: a hint cut mid-word: %q", w, last)
+		}
+	}
+}
+
+// TestMessagesExpireAndPresetsExplain: a status message clears itself; a
+// sweep preset says it shows its first point.
+func TestMessagesExpireAndPresetsExplain(t *testing.T) {
+	m, _ := newTestModel(t)
+	command(m, "preset qr-refresh")
+	if !strings.Contains(m.msg, "preset qr-refresh") || !strings.Contains(m.msg, "showing its first point") {
+		t.Errorf("sweep preset message: %q", m.msg)
+	}
+	m.expireMsg(time.Now().Add(msgLife + time.Second))
+	if m.msg != "" {
+		t.Errorf("message did not expire: %q", m.msg)
+	}
+	m.setMsg("boom", true)
+	m.expireMsg(time.Now().Add(msgLife + time.Second))
+	if m.msg == "" {
+		t.Error("an error went away as fast as a note")
 	}
 }

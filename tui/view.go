@@ -157,16 +157,42 @@ func (m *Model) state() string {
 
 func (m *Model) status() string {
 	lines := statusLines(m.st, m.w, m.params, m.frame, m.state(), m.fps)
-	last := m.st.Muted.Render(truncate(m.help.ShortHelpView(m.keys.ShortHelp()), m.w))
-	switch {
-	case m.typing:
-		last = m.input.View()
-	case m.msg != "" && m.msgErr:
-		last = m.st.Err.Render(truncate(m.msg, m.w))
-	case m.msg != "":
-		last = m.st.Status.Render(truncate(m.msg, m.w))
+	if m.typing {
+		return strings.Join(append(lines, m.input.View()), "\n")
 	}
+	// The last line always ends with how to get help and out; the message
+	// or the key hints fill what is left.
+	hint := "? help · q quit"
+	room := max(m.w-lipgloss.Width(hint)-2, 0)
+	left := m.st.Muted.Render(m.fittingHints(room))
+	switch {
+	case m.msg != "" && m.msgErr:
+		left = m.st.Err.Render(truncate(m.msg, room))
+	case m.msg != "":
+		left = m.st.Status.Render(truncate(m.msg, room))
+	}
+	if room == 0 {
+		left = ""
+	}
+	gap := max(m.w-lipgloss.Width(left)-lipgloss.Width(hint), 1)
+	last := truncate(left+strings.Repeat(" ", gap)+m.st.Muted.Render(hint), m.w)
 	return strings.Join(append(lines, last), "\n")
+}
+
+// Smallest terminal the explorer lays out.
+const (
+	minWidth  = 40
+	minHeight = 12
+)
+
+// tooSmall is the whole screen when the terminal is below the minimum.
+func (m *Model) tooSmall() string {
+	msg := fmt.Sprintf("terminal too small: %d×%d\nneeds at least %d×%d\nq quits", m.w, m.h, minWidth, minHeight)
+	var out []string
+	for _, l := range strings.Split(msg, "\n")[:min(3, max(m.h, 1))] {
+		out = append(out, truncate(l, m.w))
+	}
+	return strings.Join(out, "\n")
 }
 
 // View implements tea.Model: it joins cached strings.
@@ -176,6 +202,9 @@ func (m *Model) View() string {
 		box := m.st.Help.Render("fisherscope keys (any key closes)\n\n" + m.help.View(m.keys))
 		m.help.ShowAll = false
 		return lipgloss.Place(m.w, m.h, lipgloss.Center, lipgloss.Center, box)
+	}
+	if m.w < minWidth || m.h < minHeight {
+		return m.tooSmall()
 	}
 	if m.drawDue(time.Now()) {
 		m.render(true)
@@ -190,4 +219,15 @@ func (m *Model) View() string {
 		right = m.vCharts[m.focus]
 	}
 	return lipgloss.JoinHorizontal(lipgloss.Top, m.vPart, right) + "\n" + m.vStat
+}
+
+// fittingHints renders as many whole key hints as fit in w cells.
+func (m *Model) fittingHints(w int) string {
+	h := m.keys.hints()
+	for n := len(h); n > 0; n-- {
+		if v := m.help.ShortHelpView(h[:n]); lipgloss.Width(v) <= w {
+			return v
+		}
+	}
+	return ""
 }
