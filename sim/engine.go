@@ -200,3 +200,15 @@ func safeExecute(ctx context.Context, sc *scenario, obs observer, acc *Accelerat
 	}()
 	return execute(ctx, sc, obs, acc)
 }
+
+// GPUUnavailable returns why backend=gpu cannot run on this engine ("" when
+// a device is open). The first call looks for the GPU.
+func (e *Engine) GPUUnavailable() string {
+	if e.acc == nil {
+		return "no accelerator attached"
+	}
+	if _, err := e.acc.device(); err != nil {
+		return err.Error()
+	}
+	return ""
+}

@@ -139,3 +139,20 @@ func TestKeyStorm(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestBackendKeySkipsMissingGPU: without a GPU the k cycle goes auto → cpu
+// → auto and says why gpu was skipped.
+func TestBackendKeySkipsMissingGPU(t *testing.T) {
+	m, eng := newServedModel(t, Options{})
+	if eng.GPUUnavailable() == "" {
+		t.Skip("a GPU is present")
+	}
+	seen := map[sim.Backend]bool{}
+	for i := 0; i < 4; i++ {
+		press(m, "k")
+		seen[m.params.Backend] = true
+	}
+	if seen[sim.BackendGPU] || !seen[sim.BackendCPU] || !seen[sim.BackendAuto] {
+		t.Errorf("backends offered: %v", seen)
+	}
+}

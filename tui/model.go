@@ -350,13 +350,29 @@ func (m *Model) onKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 // refuse (or a limit) changes nothing and says why in the status line.
 func (m *Model) changeParam(pk paramKey) {
 	p, err := m.params.Step(pk.param, pk.dir)
+	note := ""
+	if err == nil && p.Backend == sim.BackendGPU && m.params.Backend != sim.BackendGPU {
+		if why := m.gpuUnavailable(); why != "" { // the machine, not the rules, refuses it
+			note = " (gpu skipped: " + why + ")"
+			p, err = p.Step(pk.param, pk.dir)
+		}
+	}
 	if err != nil {
 		m.setMsg(err.Error(), true)
 		return
 	}
 	m.apply(p)
 	v, _ := p.Get(pk.param)
-	m.setMsg(pk.param+" = "+v, false)
+	m.setMsg(pk.param+" = "+v+note, false)
+}
+
+// gpuUnavailable says why the source cannot run backend=gpu ("" if it can,
+// or if the source cannot tell).
+func (m *Model) gpuUnavailable() string {
+	if g, ok := m.src.(interface{ GPUUnavailable() string }); ok {
+		return g.GPUUnavailable()
+	}
+	return ""
 }
 
 func (m *Model) onCommandKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
