@@ -55,8 +55,12 @@ func (f *runFlags) run(ctx context.Context, stdout, stderr io.Writer) error {
 	acc := sim.NewAccelerator()
 	defer acc.Close()
 	results := make([]*sim.Result, len(runs))
+	bar := newProgress(stderr, f.quiet)
 	for i, r := range runs {
-		res, err := sim.RunWith(ctx, r.Params, nil, acc, lim)
+		bar.begin(strings.TrimSpace(fmt.Sprintf("run %d/%d %s", i+1, len(runs), r.Label)))
+		steps := r.Params.Steps + 1
+		res, err := sim.RunWith(ctx, r.Params, func(row sim.Row) { bar.update(row.Step+1, steps) }, acc, lim)
+		bar.end()
 		if err != nil {
 			return fmt.Errorf("%s: %w", strings.TrimSpace("run "+r.Label), err)
 		}
