@@ -25,13 +25,13 @@ func benchDefaults() setFlags {
 func setupBench(fs *flag.FlagSet) action {
 	var f scenarioFlags
 	f.register(fs)
-	return func(ctx context.Context, _ []string, stdout, _ io.Writer) error {
+	return func(ctx context.Context, _ []string, stdout, stderr io.Writer) error {
 		presetGiven := false
 		fs.Visit(func(fl *flag.Flag) { presetGiven = presetGiven || fl.Name == "preset" })
 		if !presetGiven {
 			f.sets = append(benchDefaults(), f.sets...)
 		}
-		return runBench(ctx, &f, stdout)
+		return runBench(ctx, &f, stdout, newProgress(stderr, false))
 	}
 }
 
@@ -44,7 +44,7 @@ type benchStats struct {
 }
 
 // runBench runs the scenario once and reports its steady-state speed.
-func runBench(ctx context.Context, f *scenarioFlags, stdout io.Writer) error {
+func runBench(ctx context.Context, f *scenarioFlags, stdout io.Writer, bar *progress) error {
 	p, err := f.load()
 	if err != nil {
 		return err
@@ -54,7 +54,10 @@ func runBench(ctx context.Context, f *scenarioFlags, stdout io.Writer) error {
 	last := st.params.Steps
 	acc := sim.NewAccelerator()
 	defer acc.Close()
+	bar.begin("bench")
+	defer bar.end()
 	st.res, err = sim.RunWith(ctx, st.params, func(r sim.Row) {
+		bar.update(r.Step+1, last+1)
 		switch r.Step {
 		case 0:
 			runtime.ReadMemStats(&st.m0)
