@@ -55,7 +55,6 @@ func runBench(ctx context.Context, f *scenarioFlags, stdout io.Writer, bar *prog
 	acc := sim.NewAccelerator()
 	defer acc.Close()
 	bar.begin("bench")
-	defer bar.end()
 	st.res, err = sim.RunWith(ctx, st.params, func(r sim.Row) {
 		bar.update(r.Step+1, last+1)
 		switch r.Step {
@@ -67,6 +66,7 @@ func runBench(ctx context.Context, f *scenarioFlags, stdout io.Writer, bar *prog
 			runtime.ReadMemStats(&st.m1)
 		}
 	}, acc, f.limits())
+	bar.end()
 	if err != nil {
 		return fmt.Errorf("bench: %w", err)
 	}
