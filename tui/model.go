@@ -48,36 +48,37 @@ type tickMsg time.Time
 
 // Model is the explorer's root bubbletea model.
 type Model struct {
-	ctx     context.Context
-	src     Source
-	rs      *restarter
-	opt     Options
-	st      Styles
-	keys    keyMap
-	help    help.Model
-	input   textinput.Model
-	params  sim.Params // what the user asked for
-	want    string     // fingerprint of params
-	frame   *sim.Frame
-	w, h    int
-	msg     string
-	msgErr  bool
-	msgAt   time.Time // when msg was posted (messages clear themselves)
-	helpOn  bool
-	typing  bool
-	logY    bool
-	trails  bool
-	loop    bool
-	doneAt  time.Time
-	input0  time.Time // last key press (idle detection)
-	idle    bool      // paused for idleness
-	focus   int
-	trail   [][]float64
-	fps     float64
-	drawn   int
-	fpsFrom time.Time
-	presets []string
-	preset  int
+	ctx       context.Context
+	src       Source
+	rs        *restarter
+	opt       Options
+	st        Styles
+	keys      keyMap
+	help      help.Model
+	input     textinput.Model
+	params    sim.Params // what the user asked for
+	want      string     // fingerprint of params
+	frame     *sim.Frame
+	w, h      int
+	msg       string
+	msgErr    bool
+	msgAt     time.Time // when msg was posted (messages clear themselves)
+	appliedAt time.Time // when the wanted parameters were last applied
+	helpOn    bool
+	typing    bool
+	logY      bool
+	trails    bool
+	loop      bool
+	doneAt    time.Time
+	input0    time.Time // last key press (idle detection)
+	idle      bool      // paused for idleness
+	focus     int
+	trail     [][]float64
+	fps       float64
+	drawn     int
+	fpsFrom   time.Time
+	presets   []string
+	preset    int
 
 	part          particlesPane
 	charts        [3]seriesChart
@@ -146,6 +147,7 @@ func New(ctx context.Context, src Source, p sim.Params, opt Options) *Model {
 func (m *Model) apply(p sim.Params) {
 	m.params = p
 	m.want = fingerprint(p)
+	m.appliedAt = time.Now()
 	m.trail = nil
 	m.rs.request(p)
 }

@@ -152,7 +152,26 @@ func (m *Model) state() string {
 	case m.src.Paused():
 		return "paused"
 	}
-	return "running"
+	return "running" + m.eta(f)
+}
+
+// eta says how long a run has taken and, once steps come in, how long it
+// still needs; a slow first step shows its elapsed time with a spinner.
+func (m *Model) eta(f *sim.Frame) string {
+	rows := len(f.Rows)
+	if rows == 0 {
+		el := time.Since(m.appliedAt)
+		if el < time.Second {
+			return ""
+		}
+		spin := []string{"|", "/", "-", "\\"}[int(el/time.Second)%4] // the status refreshes once a second
+		return fmt.Sprintf(" %s first step %s", spin, el.Round(time.Second))
+	}
+	if f.Elapsed < 2*time.Second {
+		return ""
+	}
+	left := f.Elapsed / time.Duration(rows) * time.Duration(f.Total-rows)
+	return fmt.Sprintf(" · %s, ETA %s", f.Elapsed.Round(time.Second), left.Round(time.Second))
 }
 
 func (m *Model) status() string {
