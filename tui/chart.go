@@ -87,7 +87,7 @@ func (c *seriesChart) plot(st Styles, ss []series, grid []float64, total int, lo
 			}
 			prev, have = p, true
 		}
-		graph.DrawBraillePatterns(&lc.Canvas, canvas.Point{X: lc.Origin().X + 1, Y: 0}, bg.BraillePatterns(), st.seriesStyle(i))
+		drawMarks(&lc.Canvas, canvas.Point{X: lc.Origin().X + 1, Y: 0}, bg.BraillePatterns(), st.seriesStyle(i), st.markOf(i))
 	}
 	return lc.View()
 }
@@ -140,8 +140,10 @@ func (c *seriesChart) legend(st Styles, ss []series) string {
 	parts := make([]string, 0, len(ss))
 	for i, s := range ss {
 		mark := "━"
-		if st.ascii {
-			mark = "-"
+		if g := st.markOf(i); g != 0 {
+			mark = string(g)
+		} else if st.ascii {
+			mark = "⠿"
 		}
 		parts = append(parts, st.seriesStyle(i).Render(mark+" "+s.name))
 	}

@@ -35,7 +35,7 @@ func (p *particlesPane) render(st Styles, f *sim.Frame, trails [][]float64) stri
 		linechart.WithXLabelFormatter(func(_ int, v float64) string { return fmtNum(v) }),
 		linechart.WithYLabelFormatter(func(_ int, v float64) string { return fmtNum(v) }))
 	lc.DrawXYAxisAndLabel()
-	draw := func(pts []float64, s lipgloss.Style) {
+	draw := func(pts []float64, s lipgloss.Style, glyph rune) {
 		bg := graph.NewBrailleGrid(lc.GraphWidth(), lc.GraphHeight(), x0, x1, y0, y1)
 		for i := 0; i+1 < len(pts); i += 2 {
 			x, y := pts[i], pts[i+1]
@@ -44,13 +44,19 @@ func (p *particlesPane) render(st Styles, f *sim.Frame, trails [][]float64) stri
 			}
 			bg.Set(bg.GridPoint(canvas.Float64Point{X: x, Y: y}))
 		}
-		graph.DrawBraillePatterns(&lc.Canvas, canvas.Point{X: lc.Origin().X + 1, Y: 0}, bg.BraillePatterns(), s)
+		drawMarks(&lc.Canvas, canvas.Point{X: lc.Origin().X + 1, Y: 0}, bg.BraillePatterns(), s, glyph)
 	}
-	draw(f.Data, st.Data)
+	// Without colour the data are dots and trails commas, so that the
+	// particles (braille, drawn last) stand out.
+	dataMark, trailMark := rune(0), rune(0)
+	if st.ascii {
+		dataMark, trailMark = '.', ','
+	}
+	draw(f.Data, st.Data, dataMark)
 	for _, t := range trails {
-		draw(t, st.Trail)
+		draw(t, st.Trail, trailMark)
 	}
-	draw(f.Positions, st.Particles)
+	draw(f.Positions, st.Particles, 0)
 	return title + "\n" + lc.View()
 }
 
