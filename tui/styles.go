@@ -22,23 +22,26 @@ func NewStyles(r *lipgloss.Renderer) Styles {
 	if ascii {
 		border = lipgloss.Border{Top: "-", Bottom: "-", Left: "|", Right: "|", TopLeft: "+", TopRight: "+", BottomLeft: "+", BottomRight: "+"}
 	}
-	c := func(s string) lipgloss.Color { return lipgloss.Color(s) }
+	// Adaptive colours: the first of each pair is for light backgrounds, the
+	// second for dark ones (the renderer knows which; a served session's
+	// renderer is told rather than asking the client).
+	c := func(light, dark string) lipgloss.AdaptiveColor { return lipgloss.AdaptiveColor{Light: light, Dark: dark} }
 	st := Styles{
 		ascii:     ascii,
-		Pane:      r.NewStyle().Border(border).BorderForeground(c("240")),
-		Title:     r.NewStyle().Bold(true).Foreground(c("252")),
-		Status:    r.NewStyle().Foreground(c("250")),
-		Muted:     r.NewStyle().Foreground(c("244")),
-		Err:       r.NewStyle().Foreground(c("203")).Bold(true),
-		Help:      r.NewStyle().Border(border).BorderForeground(c("69")).Padding(0, 1),
-		Data:      r.NewStyle().Foreground(c("67")),
-		Particles: r.NewStyle().Foreground(c("214")),
-		Trail:     r.NewStyle().Foreground(c("130")),
-		Axis:      r.NewStyle().Foreground(c("240")),
-		Label:     r.NewStyle().Foreground(c("245")),
+		Pane:      r.NewStyle().Border(border).BorderForeground(c("250", "240")),
+		Title:     r.NewStyle().Bold(true).Foreground(c("235", "252")),
+		Status:    r.NewStyle().Foreground(c("238", "250")),
+		Muted:     r.NewStyle().Foreground(c("243", "244")),
+		Err:       r.NewStyle().Foreground(c("160", "203")).Bold(true),
+		Help:      r.NewStyle().Border(border).BorderForeground(c("25", "69")).Padding(0, 1),
+		Data:      r.NewStyle().Foreground(c("67", "67")),
+		Particles: r.NewStyle().Foreground(c("166", "214")),
+		Trail:     r.NewStyle().Foreground(c("180", "130")),
+		Axis:      r.NewStyle().Foreground(c("248", "240")),
+		Label:     r.NewStyle().Foreground(c("241", "245")),
 	}
-	for _, col := range []string{"214", "75", "114", "176", "203", "229"} {
-		st.Series = append(st.Series, r.NewStyle().Foreground(c(col)))
+	for _, col := range [][2]string{{"166", "214"}, {"25", "75"}, {"28", "114"}, {"91", "176"}, {"160", "203"}, {"94", "229"}} {
+		st.Series = append(st.Series, r.NewStyle().Foreground(c(col[0], col[1])))
 	}
 	return st
 }
