@@ -24,6 +24,7 @@ type seriesChart struct {
 	w, h   int
 	log    bool
 	footer string
+	floor  float64 // > 0: values below are round-off, drawn at floor on a log axis
 }
 
 // SetSize sets the outer size (title and legend included).
@@ -99,6 +100,9 @@ func (c *seriesChart) value(y float64) (float64, bool) {
 		return 0, false
 	}
 	if c.log {
+		if c.floor > 0 && y < c.floor {
+			y = c.floor // zero to round-off: drawn on the band, not left out
+		}
 		if y <= 0 {
 			return 0, false
 		}
@@ -133,6 +137,9 @@ func (c *seriesChart) yRange(ss []series) (lo, hi float64, ok bool) {
 	if pad == 0 {
 		pad = math.Max(0.5, 0.05*math.Abs(hi))
 	}
+	if lo >= 0 { // a non-negative quantity never shows negative values
+		return math.Max(lo-pad, 0), hi + pad, true
+	}
 	return lo - pad, hi + pad, true
 }
 
@@ -150,6 +157,9 @@ func (c *seriesChart) legend(st Styles, ss []series) string {
 	scale := "lin"
 	if c.log {
 		scale = "log"
+		if c.floor > 0 {
+			scale += fmt.Sprintf("; ≤%.0e: round-off", c.floor)
+		}
 	}
 	return truncate(strings.Join(parts, "  ")+st.Muted.Render("  ["+scale+"]"), c.w)
 }

@@ -30,6 +30,7 @@ func (p *particlesPane) render(st Styles, f *sim.Frame, trails [][]float64) stri
 		return title
 	}
 	x0, x1, y0, y1 := bounds(f.Data)
+	x0, x1, y0, y1 = square(x0, x1, y0, y1, p.w-axisLabelWidth, p.h-3)
 	lc := linechart.New(p.w, p.h-1, x0, x1, y0, y1, linechart.WithXYSteps(2, 2),
 		linechart.WithStyles(st.Axis, st.Label, st.Label),
 		linechart.WithXLabelFormatter(func(_ int, v float64) string { return fmtNum(v) }),
@@ -74,4 +75,24 @@ func bounds(pts []float64) (x0, x1, y0, y1 float64) {
 	cx, cy := (x0+x1)/2, (y0+y1)/2
 	h := 0.65 * span
 	return cx - h, cx + h, cy - h, cy + h
+}
+
+// axisLabelWidth is about the width ntcharts gives the y labels and axis.
+const axisLabelWidth = 8
+
+// square widens the box x0..x1 × y0..y1 so that one data unit is as long
+// across as up on a gw×gh-cell plot (a terminal cell is about twice as tall
+// as it is wide).
+func square(x0, x1, y0, y1 float64, gw, gh int) (float64, float64, float64, float64) {
+	if gw < 1 || gh < 1 {
+		return x0, x1, y0, y1
+	}
+	want := float64(gw) / (2 * float64(gh)) // x span / y span
+	xs, ys := x1-x0, y1-y0
+	if xs/ys < want {
+		c, h := (x0+x1)/2, ys*want/2
+		return c - h, c + h, y0, y1
+	}
+	c, h := (y0+y1)/2, xs/want/2
+	return x0, x1, c - h, c + h
 }
