@@ -25,7 +25,9 @@ func NewStyles(r *lipgloss.Renderer) Styles {
 	// Adaptive colours: the first of each pair is for light backgrounds, the
 	// second for dark ones (the renderer knows which; a served session's
 	// renderer is told rather than asking the client).
-	c := func(light, dark string) lipgloss.AdaptiveColor { return lipgloss.AdaptiveColor{Light: light, Dark: dark} }
+	c := func(light, dark string) lipgloss.AdaptiveColor {
+		return lipgloss.AdaptiveColor{Light: light, Dark: dark}
+	}
 	st := Styles{
 		ascii:     ascii,
 		Pane:      r.NewStyle().Border(border).BorderForeground(c("250", "240")),
