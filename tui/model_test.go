@@ -430,3 +430,22 @@ func TestMessagesExpireAndPresetsExplain(t *testing.T) {
 		t.Error("an error went away as fast as a note")
 	}
 }
+
+// TestHelpFits: the help overlay fits every size the explorer lays out.
+func TestHelpFits(t *testing.T) {
+	for _, sz := range [][2]int{{60, 20}, {80, 24}, {120, 40}} {
+		m, _ := newTestModel(t)
+		m.Update(tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
+		press(m, "?")
+		lines := strings.Split(m.View(), "\n")
+		if len(lines) != sz[1] {
+			t.Errorf("%dx%d: %d lines", sz[0], sz[1], len(lines))
+		}
+		for _, l := range lines {
+			if lipgloss.Width(l) > sz[0] {
+				t.Errorf("%dx%d: line %q too wide", sz[0], sz[1], l)
+				break
+			}
+		}
+	}
+}

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"github.com/charmbracelet/bubbles/key"
 	"math"
 	"strings"
 	"time"
@@ -217,10 +218,7 @@ func (m *Model) tooSmall() string {
 // View implements tea.Model: it joins cached strings.
 func (m *Model) View() string {
 	if m.helpOn {
-		m.help.ShowAll = true
-		box := m.st.Help.Render("fisherscope keys (any key closes)\n\n" + m.help.View(m.keys))
-		m.help.ShowAll = false
-		return lipgloss.Place(m.w, m.h, lipgloss.Center, lipgloss.Center, box)
+		return m.helpView()
 	}
 	if m.w < minWidth || m.h < minHeight {
 		return m.tooSmall()
@@ -249,4 +247,38 @@ func (m *Model) fittingHints(w int) string {
 		}
 	}
 	return ""
+}
+
+// helpView is the help overlay: every key in as many columns as fit the
+// width (3, 2 or 1); rows that do not fit the height are cut with a note.
+func (m *Model) helpView() string {
+	var all []key.Binding
+	for _, g := range m.keys.FullHelp() {
+		all = append(all, g...)
+	}
+	const frame = 4 // border and padding
+	var body string
+	for cols := 3; cols >= 1; cols-- {
+		body = m.help.FullHelpView(splitColumns(all, cols))
+		if lipgloss.Width(body)+frame <= m.w {
+			break
+		}
+	}
+	head := "fisherscope keys (any key closes)"
+	lines := strings.Split(body, "\n")
+	if room := m.h - frame - 2; len(lines) > room {
+		lines = append(lines[:max(room-1, 0)], "… more keys: enlarge the terminal")
+	}
+	box := m.st.Help.Render(head + "\n\n" + strings.Join(lines, "\n"))
+	return fit(lipgloss.Place(m.w, m.h, lipgloss.Center, lipgloss.Center, box), m.w, m.h)
+}
+
+// splitColumns splits bindings into n columns of nearly equal length.
+func splitColumns(b []key.Binding, n int) [][]key.Binding {
+	per := (len(b) + n - 1) / n
+	var out [][]key.Binding
+	for i := 0; i < len(b); i += per {
+		out = append(out, b[i:min(i+per, len(b))])
+	}
+	return out
 }
