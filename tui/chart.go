@@ -11,10 +11,15 @@ import (
 	"github.com/charmbracelet/lipgloss"
 )
 
-// series is one line of a chart: y[i] at x = i (the row index).
+// series is one line of a chart: y[i] at x = i (the row index), or at x[i]
+// (a fractional row index) for an overlay from another run.
 type series struct {
-	name string
-	y    []float64
+	name    string
+	y       []float64
+	x       []float64       // nil: the row index
+	style   *lipgloss.Style // nil: the chart's palette
+	glyph   rune            // overlays without colour: their own glyph
+	overlay bool            // an earlier run: drawn first, listed last
 }
 
 // seriesChart draws several series against the row index with braille
@@ -25,6 +30,20 @@ type seriesChart struct {
 	log    bool
 	footer string
 	floor  float64 // > 0: values below are round-off, drawn at floor on a log axis
+	// locked keeps the y range (lo, hi in plotted units, for the scale
+	// lockLog) so that runs can be compared at a glance.
+	locked         bool
+	lockLog        bool
+	lockLo, lockHi float64
+}
+
+// lock fixes the y range at what ss needs now (unlock: free again).
+func (c *seriesChart) lock(on bool, ss []series) {
+	c.locked = false
+	if on {
+		c.lockLo, c.lockHi, c.locked = c.yRange(ss)
+		c.lockLog = c.log
+	}
 }
 
 // SetSize sets the outer size (title and legend included).
@@ -42,6 +61,9 @@ func (c *seriesChart) render(st Styles, ss []series, grid []float64) string {
 		return title
 	}
 	lo, hi, ok := c.yRange(ss)
+	if c.locked && c.lockLog == c.log {
+		lo, hi, ok = c.lockLo, c.lockHi, true
+	}
 	total := max(len(grid), 2)
 	var body string
 	if !ok {
@@ -69,16 +91,20 @@ func (c *seriesChart) plot(st Styles, ss []series, grid []float64, total int, lo
 		linechart.WithXYSteps(3, 2), linechart.WithStyles(st.Axis, st.Label, st.Label),
 		linechart.WithXLabelFormatter(xfmt), linechart.WithYLabelFormatter(yfmt))
 	lc.DrawXYAxisAndLabel()
-	for i, s := range ss {
+	for _, s := range drawOrder(ss) {
 		bg := graph.NewBrailleGrid(lc.GraphWidth(), lc.GraphHeight(), lc.MinX(), lc.MaxX(), lc.MinY(), lc.MaxY())
 		prev, have := canvas.Float64Point{}, false
-		for x, y := range s.y {
+		for j, y := range s.y {
 			v, fine := c.value(y)
 			if !fine {
 				have = false
 				continue
 			}
-			p := canvas.Float64Point{X: float64(x), Y: clamp(v, lo, hi)}
+			x := float64(j)
+			if s.x != nil {
+				x = s.x[j]
+			}
+			p := canvas.Float64Point{X: x, Y: clamp(v, lo, hi)}
 			if have {
 				for _, q := range graph.GetLinePoints(bg.GridPoint(prev), bg.GridPoint(p)) {
 					bg.Set(q)
@@ -88,9 +114,38 @@ func (c *seriesChart) plot(st Styles, ss []series, grid []float64, total int, lo
 			}
 			prev, have = p, true
 		}
-		drawMarks(&lc.Canvas, canvas.Point{X: lc.Origin().X + 1, Y: 0}, bg.BraillePatterns(), st.seriesStyle(i), st.markOf(i))
+		style, glyph := s.look(st)
+		drawMarks(&lc.Canvas, canvas.Point{X: lc.Origin().X + 1, Y: 0}, bg.BraillePatterns(), style, glyph)
 	}
 	return lc.View()
+}
+
+// indexed is a series with its palette index among the current run's series.
+type indexed struct {
+	series
+	i int
+}
+
+// look returns the series' style and glyph.
+func (s indexed) look(st Styles) (lipgloss.Style, rune) {
+	if s.style != nil {
+		return *s.style, s.glyph
+	}
+	return st.seriesStyle(s.i), st.markOf(s.i)
+}
+
+// drawOrder lists overlays first (under) and the current run's series last,
+// each with its palette index.
+func drawOrder(ss []series) []indexed {
+	var over, cur []indexed
+	for _, s := range ss {
+		if s.overlay {
+			over = append(over, indexed{s, 0})
+		} else {
+			cur = append(cur, indexed{s, len(cur)})
+		}
+	}
+	return append(over, cur...)
 }
 
 // value maps y to the plotted value (log10 on a log axis); ok is false for
@@ -145,14 +200,17 @@ func (c *seriesChart) yRange(ss []series) (lo, hi float64, ok bool) {
 
 func (c *seriesChart) legend(st Styles, ss []series) string {
 	parts := make([]string, 0, len(ss))
-	for i, s := range ss {
+	order := drawOrder(ss)
+	order = append(order[len(order)-countCurrent(ss):], order[:len(order)-countCurrent(ss)]...) // current first
+	for _, s := range order {
+		style, g := s.look(st)
 		mark := "━"
-		if g := st.markOf(i); g != 0 {
+		if g != 0 {
 			mark = string(g)
 		} else if st.ascii {
 			mark = "⠿"
 		}
-		parts = append(parts, st.seriesStyle(i).Render(mark+" "+s.name))
+		parts = append(parts, style.Render(mark+" "+s.name))
 	}
 	scale := "lin"
 	if c.log {
@@ -198,4 +256,15 @@ func truncate(s string, w int) string {
 		return s
 	}
 	return lipgloss.NewStyle().MaxWidth(w).Render(s)
+}
+
+// countCurrent counts the current run's series.
+func countCurrent(ss []series) int {
+	n := 0
+	for _, s := range ss {
+		if !s.overlay {
+			n++
+		}
+	}
+	return n
 }

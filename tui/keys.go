@@ -10,6 +10,7 @@ type keyMap struct {
 	DimDown, DimUp, ParticlesDown, ParticlesUp, StepsDown, StepsUp      key.Binding
 	Solver, ProbeDist, Estimators, Jacobian, Target, Noise, Seed        key.Binding
 	Backend, Preset, Faster, Slower, Loop                               key.Binding
+	Ghost, Pin, Unpin, Lock, Board                                      key.Binding
 }
 
 func b(keys []string, k, help string) key.Binding {
@@ -56,6 +57,11 @@ func defaultKeys() keyMap {
 		Faster:        b([]string{"["}, "[/]", "faster/slower steps"),
 		Slower:        b([]string{"]"}, "]", "slower"),
 		Loop:          b([]string{"y"}, "y", "loop runs (new seed)"),
+		Ghost:         b([]string{"h"}, "h", "previous run as ghost"),
+		Pin:           b([]string{"u"}, "u", "pin this run (compare)"),
+		Unpin:         b([]string{"U"}, "U", "clear pinned runs"),
+		Lock:          b([]string{"L"}, "L", "lock/unlock y axes"),
+		Board:         b([]string{"i"}, "i", "scoreboard/particles"),
 	}
 }
 
@@ -71,7 +77,7 @@ func (k keyMap) hints() []key.Binding {
 // FullHelp implements help.KeyMap.
 func (k keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{k.Pause, k.Step, k.Restart, k.Faster, k.Loop, k.Export, k.Log, k.Trails, k.Tab, k.Command, k.Help, k.Quit},
+		{k.Pause, k.Step, k.Restart, k.Faster, k.Loop, k.Export, k.Log, k.Trails, k.Tab, k.Ghost, k.Pin, k.Unpin, k.Lock, k.Board, k.Command, k.Help, k.Quit},
 		{k.Schedule, k.Data, k.DimDown, k.Noise, k.ParticlesDown, k.StepsDown, k.Solver, k.Jacobian, k.Preset},
 		{k.ProbesDown, k.SketchDown, k.RefreshDown, k.ProbeDist, k.Estimators, k.Target, k.Seed, k.Backend},
 	}

@@ -79,6 +79,10 @@ type Model struct {
 	fpsFrom   time.Time
 	presets   []string
 	preset    int
+	cmp       compare       // ghost and pinned runs
+	board     bool          // the scoreboard replaces the particles
+	queue     []presets.Run // sweep points still to run (each is pinned when done)
+	queued    string        // label of the sweep point running now
 
 	part          particlesPane
 	charts        [3]seriesChart
@@ -206,6 +210,7 @@ func (m *Model) onTick(now time.Time) {
 				m.trail = m.trail[1:]
 			}
 		}
+		m.cmp.remember(m.frame, f)
 		m.frame = f
 		m.render(false)
 		m.drawn++
@@ -213,6 +218,7 @@ func (m *Model) onTick(now time.Time) {
 		m.render(true)
 	}
 	m.maybeLoop(now)
+	m.advanceSweep()
 	m.expireMsg(now)
 	if m.fpsFrom.IsZero() {
 		m.fpsFrom = now
@@ -341,6 +347,8 @@ func (m *Model) onKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(k, m.keys.Loop):
 		m.loop = !m.loop
 		m.setMsg(fmt.Sprintf("loop %v", m.loop), false)
+	case key.Matches(k, m.keys.Ghost, m.keys.Pin, m.keys.Unpin, m.keys.Lock, m.keys.Board):
+		m.compareKey(k)
 	default:
 		if pk, ok := m.keys.matchParam(k); ok {
 			m.changeParam(pk)
@@ -439,6 +447,11 @@ func (m *Model) loadPreset(name string) {
 		return
 	}
 	runs := pr.Runs()
+	m.queue, m.queued = nil, runs[0].Label
+	if len(runs) > 1 { // a sweep: every point runs in turn and is pinned
+		m.cmp.pins = nil
+		m.queue = runs[1:min(len(runs), maxPins+1)]
+	}
 	m.apply(runs[0].Params)
 	m.setMsg(presetNote(pr, len(runs)), false)
 }
@@ -537,8 +550,10 @@ func presetNote(pr *presets.Preset, runs int) string {
 		for _, ax := range pr.Sweep {
 			keys = append(keys, ax.Key)
 		}
-		note += fmt.Sprintf(" · a sweep of %d runs over %s: showing its first point (`fisherscope run --preset %s` runs all)",
-			runs, strings.Join(keys, "×"), pr.Name)
+		note += fmt.Sprintf(" · a sweep of %d runs over %s: each is pinned when done", runs, strings.Join(keys, "×"))
+		if runs > maxPins+1 {
+			note += fmt.Sprintf(" (the first %d here; `fisherscope run --preset %s` runs all)", maxPins+1, pr.Name)
+		}
 	}
 	return note
 }
@@ -546,3 +561,53 @@ func presetNote(pr *presets.Preset, runs int) string {
 // asymRoundOff is the asymmetry that float64 round-off alone produces in Φ
 // over a run (about 1e3 ulps): below it "asymmetric" means nothing.
 const asymRoundOff = 1e-13
+
+// compareKey handles the keys that compare runs.
+func (m *Model) compareKey(k tea.KeyMsg) {
+	switch {
+	case key.Matches(k, m.keys.Ghost):
+		m.cmp.ghostOn = !m.cmp.ghostOn
+		m.setMsg("previous run as ghost: "+onOff(m.cmp.ghostOn), false)
+	case key.Matches(k, m.keys.Pin):
+		if m.frame == nil || len(m.frame.Rows) == 0 {
+			m.setMsg("pin: no data yet", true)
+			return
+		}
+		m.cmp.pin(diffLabel(m.frame.Params, m.params), m.frame)
+		m.setMsg(fmt.Sprintf("pinned as #%d (U clears)", len(m.cmp.pins)), false)
+	case key.Matches(k, m.keys.Unpin):
+		m.cmp.pins, m.queue = nil, nil
+		m.setMsg("pins cleared", false)
+	case key.Matches(k, m.keys.Lock):
+		on := !m.charts[0].locked
+		ss := m.seriesAll()
+		for i := range m.charts {
+			m.charts[i].lock(on, ss[i])
+		}
+		m.setMsg("y axes locked: "+onOff(on), false)
+	case key.Matches(k, m.keys.Board):
+		m.board = !m.board
+	}
+	m.invalidate()
+}
+
+func onOff(b bool) string {
+	if b {
+		return "on"
+	}
+	return "off"
+}
+
+// advanceSweep pins a finished sweep point under its label and starts the
+// next one.
+func (m *Model) advanceSweep() {
+	f := m.frame
+	if len(m.queue) == 0 || f == nil || !f.Done || f.Err != "" || fingerprint(f.Params) != m.want {
+		return
+	}
+	m.cmp.pin(m.queued, f)
+	next := m.queue[0]
+	m.queue, m.queued = m.queue[1:], next.Label
+	m.apply(next.Params)
+	m.setMsg(fmt.Sprintf("sweep: %s (%d more)", next.Label, len(m.queue)), false)
+}

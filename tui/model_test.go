@@ -348,15 +348,15 @@ func TestBatchedKeysEachCount(t *testing.T) {
 // longer acts: parameter keys go through the key map, not raw strings.
 func TestRebindingChangesBehaviour(t *testing.T) {
 	m, _ := newTestModel(t)
-	m.keys.ProbesUp = key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "probes +"))
+	m.keys.ProbesUp = key.NewBinding(key.WithKeys("9"), key.WithHelp("9", "probes +"))
 	before := m.params.Probes
 	press(m, "P")
 	if m.params.Probes != before {
 		t.Errorf("P still changes probes after rebinding")
 	}
-	press(m, "u")
+	press(m, "9")
 	if m.params.Probes != before+1 {
-		t.Errorf("u: probes %d, want %d", m.params.Probes, before+1)
+		t.Errorf("9: probes %d, want %d", m.params.Probes, before+1)
 	}
 }
 
@@ -417,7 +417,7 @@ func TestStatusLineKeepsHelpHint(t *testing.T) {
 func TestMessagesExpireAndPresetsExplain(t *testing.T) {
 	m, _ := newTestModel(t)
 	command(m, "preset qr-refresh")
-	if !strings.Contains(m.msg, "preset qr-refresh") || !strings.Contains(m.msg, "showing its first point") {
+	if !strings.Contains(m.msg, "preset qr-refresh") || !strings.Contains(m.msg, "each is pinned when done") {
 		t.Errorf("sweep preset message: %q", m.msg)
 	}
 	m.expireMsg(time.Now().Add(msgLife + time.Second))

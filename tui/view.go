@@ -37,7 +37,11 @@ func (m *Model) render(force bool) {
 	}
 	rightW := m.w - leftW
 	m.part.SetSize(leftW-2, bodyH-2)
-	m.vPart = m.st.Pane.Render(m.part.render(m.st, m.frame, m.trail))
+	if m.board {
+		m.vPart = m.st.Pane.Render(m.st.Title.Render("scoreboard (i: particles)") + "\n" + scoreboard(m.frame, m.cmp.pins, leftW-2))
+	} else {
+		m.vPart = m.st.Pane.Render(m.part.render(m.st, m.frame, m.trail))
+	}
 	m.vPart = fit(m.vPart, leftW, bodyH)
 	ss := m.seriesAll()
 	if m.large() {
@@ -84,10 +88,39 @@ func fit(s string, w, h int) string {
 	return strings.Join(lines, "\n")
 }
 
-// seriesAll extracts the three charts' series from the frame's rows.
+// seriesAll returns the three charts' series: the overlays (ghost and
+// pinned runs, mapped onto the current grid by t) and the current run.
 func (m *Model) seriesAll() [3][]series {
+	out := seriesOf(m.frame)
+	if m.frame == nil {
+		return out
+	}
+	grid := m.frame.Grid
+	add := func(o [3][]series) {
+		for c := range out {
+			out[c] = append(out[c], o[c]...)
+		}
+	}
+	if g := m.cmp.ghost; m.cmp.ghostOn && g != nil {
+		glyph := rune(0)
+		if m.st.ascii {
+			glyph = '.'
+		}
+		add(overlaySeries(g, grid, "prev", m.st.Muted.Faint(true), glyph))
+	}
+	for i, p := range m.cmp.pins {
+		glyph := rune(0)
+		if m.st.ascii {
+			glyph = rune('1' + i)
+		}
+		add(overlaySeries(p.frame, grid, fmt.Sprintf("#%d", i+1), m.st.seriesStyle(len(m.st.Series)-1-i%len(m.st.Series)).Faint(true), glyph))
+	}
+	return out
+}
+
+// seriesOf extracts the three charts' series from a frame's rows.
+func seriesOf(f *sim.Frame) [3][]series {
 	var out [3][]series
-	f := m.frame
 	if f == nil {
 		return out
 	}
@@ -103,16 +136,16 @@ func (m *Model) seriesAll() [3][]series {
 		if est == sim.HutchPP {
 			label = fmt.Sprintf("hutch++ m=%d k=%d q=%d", f.Params.Probes, f.Params.SketchSize(), f.Params.Refresh)
 		}
-		out[0] = append(out[0], series{label, col(func(r sim.Row) float64 { return r.Est[e].Variance.Mean })})
-		out[1] = append(out[1], series{label, col(func(r sim.Row) float64 { return r.Est[e].RelErr.Mean })})
+		out[0] = append(out[0], series{name: label, y: col(func(r sim.Row) float64 { return r.Est[e].Variance.Mean })})
+		out[1] = append(out[1], series{name: label, y: col(func(r sim.Row) float64 { return r.Est[e].RelErr.Mean })})
 	}
 	if f.Params.DFEA > 0 {
-		out[1] = append(out[1], series{"DF-EA ‖F−F_EA‖/‖F‖", col(func(r sim.Row) float64 { return r.DFEA.Mean })})
+		out[1] = append(out[1], series{name: "DF-EA ‖F−F_EA‖/‖F‖", y: col(func(r sim.Row) float64 { return r.DFEA.Mean })})
 	}
 	if f.Params.Jacobian != sim.JacobianOff {
 		out[2] = []series{
-			{"full ‖Φ−Φᵀ‖/‖Φ‖", col(func(r sim.Row) float64 { return r.AsymFull.Mean })},
-			{"off-diagonal (script)", col(func(r sim.Row) float64 { return r.AsymOffDiag.Mean })},
+			{name: "full ‖Φ−Φᵀ‖/‖Φ‖", y: col(func(r sim.Row) float64 { return r.AsymFull.Mean })},
+			{name: "off-diagonal (script)", y: col(func(r sim.Row) float64 { return r.AsymOffDiag.Mean })},
 		}
 	}
 	return out

@@ -1,0 +1,75 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"fisherscope/sim"
+)
+
+// finish makes the fake source's frame the finished run of the wanted params.
+func finish(m *Model, src *fakeSource, rows []sim.Row) {
+	src.mu.Lock()
+	src.frame = &sim.Frame{Params: m.params, Done: true, Rows: rows, Grid: src.frame.Grid, Total: len(rows)}
+	src.mu.Unlock()
+	m.onTick(time.Now())
+}
+
+// TestSweepRunsEveryPointAndPins: a sweep preset runs its points in turn and
+// pins each finished one under its label.
+func TestSweepRunsEveryPointAndPins(t *testing.T) {
+	m, src := newTestModel(t)
+	rows := src.frame.Rows
+	command(m, "preset qr-refresh")
+	for i := 0; i < 10 && len(m.queue) > 0; i++ {
+		finish(m, src, rows)
+	}
+	if len(m.queue) != 0 || len(m.cmp.pins) != 4 {
+		t.Fatalf("queue %d, pins %d", len(m.queue), len(m.cmp.pins))
+	}
+	for _, p := range m.cmp.pins {
+		if !strings.Contains(p.label, "refresh") {
+			t.Errorf("pin label %q does not name the swept value", p.label)
+		}
+	}
+	m.Update(tea.WindowSizeMsg{Width: 200, Height: 50})
+	if v := m.View(); !strings.Contains(v, "#1") || !strings.Contains(v, "#4") {
+		t.Errorf("pinned runs not in the legends:\n%s", v)
+	}
+	press(m, "i")
+	m.onTick(time.Now())
+	if v := m.View(); !strings.Contains(v, "scoreboard") || !strings.Contains(v, "mv/est") {
+		t.Errorf("scoreboard not shown:\n%s", v)
+	}
+}
+
+// TestGhostAndLock: the previous run becomes a ghost after a change; L keeps
+// the y range.
+func TestGhostAndLock(t *testing.T) {
+	m, src := newTestModel(t)
+	m.Update(tea.WindowSizeMsg{Width: 160, Height: 50})
+	old := src.frame
+	press(m, "P")
+	finish(m, src, old.Rows[:len(old.Rows)/2])
+	if m.cmp.ghost != old {
+		t.Fatal("the previous run is not the ghost")
+	}
+	press(m, "h")
+	m.onTick(time.Now()) // pays the owed redraw
+	if v := m.View(); !strings.Contains(v, "prev hutchinson") {
+		t.Errorf("ghost not in the legend:\n%s", v)
+	}
+	press(m, "L")
+	lo, hi := m.charts[1].lockLo, m.charts[1].lockHi
+	finish(m, src, old.Rows)
+	m.View()
+	if !m.charts[1].locked || m.charts[1].lockLo != lo || m.charts[1].lockHi != hi {
+		t.Error("locked axes moved")
+	}
+	if got := diffLabel(m.frame.Params, sim.Defaults()); got == "same parameters" {
+		t.Errorf("diff label %q", got)
+	}
+}
