@@ -117,7 +117,7 @@ func (c *seriesChart) plot(st Styles, ss []series, grid []float64, total int, lo
 		style, glyph := s.look(st)
 		drawMarks(&lc.Canvas, canvas.Point{X: lc.Origin().X + 1, Y: 0}, bg.BraillePatterns(), style, glyph)
 	}
-	return lc.View()
+	return canvasView(&lc.Canvas)
 }
 
 // indexed is a series with its palette index among the current run's series.

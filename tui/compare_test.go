@@ -73,3 +73,21 @@ func TestGhostAndLock(t *testing.T) {
 		t.Errorf("diff label %q", got)
 	}
 }
+
+// BenchmarkRenderWithGhosts renders a full frame at 120×40 with 2,000
+// particles, the ghost and one pinned run (issue target: under 5 ms).
+func BenchmarkRenderWithGhosts(b *testing.B) {
+	p := testParams()
+	p.Particles = 2000
+	f := testFrame(b, p)
+	src := &fakeSource{frame: f}
+	m := New(b.Context(), src, p, Options{Renderer: asciiRenderer()})
+	m.Update(f)
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	m.cmp.ghost, m.cmp.ghostOn = f, true
+	m.cmp.pin("pinned", f)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		m.render(true)
+	}
+}

@@ -58,7 +58,7 @@ func (p *particlesPane) render(st Styles, f *sim.Frame, trails [][]float64) stri
 		draw(t, st.Trail, trailMark)
 	}
 	draw(f.Positions, st.Particles, 0)
-	return title + "\n" + lc.View()
+	return title + "\n" + canvasView(&lc.Canvas)
 }
 
 // bounds returns the square-ish display box of the data with a 30 % margin.
