@@ -91,3 +91,26 @@ func BenchmarkRenderWithGhosts(b *testing.B) {
 		m.render(true)
 	}
 }
+
+// TestZoom: f zooms the focused chart to the full width; a click on a chart
+// zooms it, another click returns.
+func TestZoom(t *testing.T) {
+	m, _ := newTestModel(t)
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	press(m, "f")
+	m.onTick(time.Now())
+	v := m.View()
+	if strings.Contains(v, "particles ·") || !strings.Contains(v, "estimator variance") || len(strings.Split(v, "\n")) != 40 {
+		t.Errorf("zoomed view:\n%s", v)
+	}
+	press(m, "f")
+	m.Update(tea.MouseMsg{X: 100, Y: 30, Button: tea.MouseButtonLeft, Action: tea.MouseActionPress})
+	m.onTick(time.Now())
+	if !m.zoom || m.focus != 2 || !strings.Contains(m.View(), "Fisher asymmetry") {
+		t.Errorf("click on the third chart: zoom %v focus %d", m.zoom, m.focus)
+	}
+	m.Update(tea.MouseMsg{X: 1, Y: 1, Button: tea.MouseButtonLeft, Action: tea.MouseActionPress})
+	if m.zoom {
+		t.Error("a second click did not unzoom")
+	}
+}

@@ -81,6 +81,7 @@ type Model struct {
 	preset    int
 	cmp       compare       // ghost and pinned runs
 	board     bool          // the scoreboard replaces the particles
+	zoom      bool          // the focused chart fills the screen
 	queue     []presets.Run // sweep points still to run (each is pinned when done)
 	queued    string        // label of the sweep point running now
 
@@ -185,6 +186,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case tea.KeyMsg:
 		return m.onKey(msg)
+	case tea.MouseMsg:
+		m.onMouse(msg)
 	}
 	return m, nil
 }
@@ -347,6 +350,9 @@ func (m *Model) onKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(k, m.keys.Loop):
 		m.loop = !m.loop
 		m.setMsg(fmt.Sprintf("loop %v", m.loop), false)
+	case key.Matches(k, m.keys.Zoom):
+		m.zoom = !m.zoom
+		m.invalidate()
 	case key.Matches(k, m.keys.Ghost, m.keys.Pin, m.keys.Unpin, m.keys.Lock, m.keys.Board):
 		m.compareKey(k)
 	default:
@@ -610,4 +616,44 @@ func (m *Model) advanceSweep() {
 	m.queue, m.queued = m.queue[1:], next.Label
 	m.apply(next.Params)
 	m.setMsg(fmt.Sprintf("sweep: %s (%d more)", next.Label, len(m.queue)), false)
+}
+
+// onMouse zooms the chart under a left click, or back out; the wheel moves
+// the focus between charts.
+func (m *Model) onMouse(e tea.MouseMsg) {
+	if e.Action != tea.MouseActionPress {
+		return
+	}
+	switch e.Button {
+	case tea.MouseButtonLeft:
+		if m.zoom {
+			m.zoom = false
+		} else if i, ok := m.chartAt(e.X, e.Y); ok {
+			m.focus, m.zoom = i, true
+		}
+	case tea.MouseButtonWheelDown:
+		m.focus = (m.focus + 1) % 3
+	case tea.MouseButtonWheelUp:
+		m.focus = (m.focus + 2) % 3
+	default:
+		return
+	}
+	m.input0 = time.Now()
+	m.invalidate()
+}
+
+// chartAt returns the chart drawn at cell (x, y), if any.
+func (m *Model) chartAt(x, y int) (int, bool) {
+	bodyH := max(m.h-m.statusHeight(), 6)
+	leftW := m.w / 2
+	if m.large() {
+		leftW = m.w * 45 / 100
+	}
+	if x < leftW || y >= bodyH {
+		return 0, false
+	}
+	if !m.large() {
+		return m.focus, true
+	}
+	return min(y/(bodyH/3), 2), true
 }

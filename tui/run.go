@@ -27,7 +27,7 @@ func Run(ctx context.Context, p sim.Params, in io.Reader, out io.Writer, fps int
 	rctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	m := New(rctx, eng, p, Options{FPS: fps, Renderer: r, Limits: lim})
-	prog := tea.NewProgram(m, tea.WithContext(rctx), tea.WithInput(in), tea.WithOutput(out), tea.WithAltScreen())
+	prog := tea.NewProgram(m, tea.WithContext(rctx), tea.WithInput(in), tea.WithOutput(out), tea.WithAltScreen(), tea.WithMouseCellMotion())
 	if _, err := prog.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
 		return fmt.Errorf("tui: %w", err)
 	}

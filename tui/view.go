@@ -24,13 +24,19 @@ func (m *Model) large() bool { return m.w >= 100 && m.h >= 30 }
 // render recomputes the cached pane strings (all when force is set, else
 // only if the frame or the size changed).
 func (m *Model) render(force bool) {
-	flags := fmt.Sprint(m.logY, m.trails, m.focus, m.w, m.h)
+	flags := fmt.Sprint(m.logY, m.trails, m.focus, m.zoom, m.w, m.h)
 	if !force && m.frame == m.lastRendered && flags == m.renderedFlags {
 		return
 	}
 	m.lastRendered, m.renderedFlags = m.frame, flags
 	m.dirty, m.drawnAt, m.drawnW, m.drawnH = false, time.Now(), m.w, m.h
 	bodyH := max(m.h-m.statusHeight(), 6)
+	if m.zoom { // one chart takes the whole body
+		m.vPart = ""
+		m.vCharts[m.focus] = m.renderChart(m.focus, m.w, bodyH, m.seriesAll()[m.focus])
+		m.vStat = m.status()
+		return
+	}
 	leftW := m.w / 2
 	if m.large() {
 		leftW = m.w * 45 / 100
@@ -261,6 +267,9 @@ func (m *Model) View() string {
 	}
 	if m.typing {
 		m.vStat = m.status()
+	}
+	if m.zoom {
+		return m.vCharts[m.focus] + "\n" + m.vStat
 	}
 	var right string
 	if m.large() {
