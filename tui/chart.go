@@ -236,6 +236,8 @@ func fmtAxis(v float64, log bool) string {
 func fmtNum(v float64) string {
 	a := math.Abs(v)
 	switch {
+	case math.IsNaN(v):
+		return "–"
 	case v == 0:
 		return "0"
 	case a >= 1e4 || a < 1e-3:

@@ -117,7 +117,7 @@ func scoreboard(cur *sim.Frame, pins []pinned, w int) string {
 		runs = append(runs, runRow{fmt.Sprintf("#%d %s", i+1, p.label), p.frame})
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%-10s %9s %9s %7s %6s %8s\n", "estimator", "rel err", "rel var", "mv/est", "QRs", "ms/step")
+	fmt.Fprintf(&b, "%-10s %8s %8s %6s %6s %7s\n", "estimator", "rel err", "rel var", "mv/est", "QRs", "ms/step")
 	for _, r := range runs {
 		if r.f == nil || len(r.f.Rows) == 0 {
 			continue
@@ -129,12 +129,12 @@ func scoreboard(cur *sim.Frame, pins []pinned, w int) string {
 			ms = float64(r.f.Elapsed.Microseconds()) / 1e3 / float64(n)
 		}
 		if len(r.f.Params.Estimators) == 0 {
-			fmt.Fprintf(&b, "  (no estimators) %37s\n", fmtNum(ms))
+			fmt.Fprintf(&b, "  (no estimators) %33s\n", fmtNum(ms))
 		}
 		for e, est := range r.f.Params.Estimators {
 			a := export.Averages(res, e)
-			fmt.Fprintf(&b, "  %-8s %9s %9s %7.2f %6d %8s\n", truncate(est.String(), 8), fmtNum(a.RelErr), fmtNum(a.RelVariance),
-				a.MatVecsPerEstimate, a.QRs, fmtNum(ms))
+			fmt.Fprintf(&b, "  %-8s %8s %8s %6.2f %6s %7s\n", truncate(est.String(), 8), fmtNum(a.RelErr), fmtNum(a.RelVariance),
+				a.MatVecsPerEstimate, human(a.QRs), fmtNum(ms))
 		}
 	}
 	return strings.TrimRight(b.String(), "\n")

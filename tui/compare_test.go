@@ -114,3 +114,36 @@ func TestZoom(t *testing.T) {
 		t.Error("a second click did not unzoom")
 	}
 }
+
+// TestTour: every step's scenario is valid; enter walks the three stories,
+// pinning and showing what each caption points at; esc ends it.
+func TestTour(t *testing.T) {
+	m, src := newTestModel(t)
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	command(m, "tour")
+	for i, s := range tourSteps() {
+		if !m.touring() || m.tour.step != i {
+			t.Fatalf("step %d: touring %v at %d", i, m.touring(), m.tour.step)
+		}
+		if err := m.params.Validate(); err != nil {
+			t.Fatalf("step %d: %v", i, err)
+		}
+		finish(m, src, src.frame.Rows)
+		v := m.View()
+		if len(strings.Split(v, "\n")) != 40 || !strings.Contains(v, "[enter: next") {
+			t.Fatalf("step %d: view without caption or wrong height", i)
+		}
+		if s.board && !strings.Contains(v, "scoreboard") {
+			t.Errorf("step %d: no scoreboard", i)
+		}
+		press(m, "enter")
+	}
+	if m.touring() || len(m.cmp.pins) != 2 {
+		t.Errorf("after the tour: touring %v, pins %d", m.touring(), len(m.cmp.pins))
+	}
+	command(m, "tour")
+	press(m, "esc")
+	if m.touring() {
+		t.Error("esc did not end the tour")
+	}
+}

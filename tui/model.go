@@ -82,6 +82,7 @@ type Model struct {
 	cmp       compare       // ghost and pinned runs
 	board     bool          // the scoreboard replaces the particles
 	zoom      bool          // the focused chart fills the screen
+	tour      tour          // the guided tour (step −1: not touring)
 	queue     []presets.Run // sweep points still to run (each is pinned when done)
 	queued    string        // label of the sweep point running now
 
@@ -144,6 +145,7 @@ func New(ctx context.Context, src Source, p sim.Params, opt Options) *Model {
 		}
 	}
 	m.input.SetSuggestions(commandSuggestions(m.presets))
+	m.tour.step = -1
 	m.rs = newRestarter(ctx, src)
 	m.apply(p)
 	return m
@@ -304,6 +306,17 @@ func (m *Model) onKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.helpOn = false
 		return m, nil
 	}
+	if m.touring() {
+		switch k.Type {
+		case tea.KeyEnter:
+			m.tourNext()
+			return m, nil
+		case tea.KeyEsc:
+			m.endTour("tour ended")
+			m.invalidate()
+			return m, nil
+		}
+	}
 	switch {
 	case key.Matches(k, m.keys.Quit):
 		return m, tea.Quit
@@ -411,13 +424,17 @@ func (m *Model) onCommandKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 
 // runCommand executes "key value" (or "files") from the command line.
 func (m *Model) runCommand(line string) {
-	if strings.TrimSpace(line) == "files" {
+	switch strings.TrimSpace(line) {
+	case "files":
 		m.listFiles()
+		return
+	case "tour":
+		m.startTour()
 		return
 	}
 	k, v, ok := parseCommand(line)
 	if !ok {
-		m.setMsg(fmt.Sprintf("command %q: want `key value` (keys: %s, preset; or files)", strings.TrimSpace(line), strings.Join(sim.KeyNames(), ", ")), true)
+		m.setMsg(fmt.Sprintf("command %q: want `key value` (keys: %s, preset; or files, tour)", strings.TrimSpace(line), strings.Join(sim.KeyNames(), ", ")), true)
 		return
 	}
 	if k == "preset" {

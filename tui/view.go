@@ -15,7 +15,16 @@ import (
 // statusHeight is the number of lines under the panes: the status lines
 // and the message (or help) line.
 func (m *Model) statusHeight() int {
-	return len(statusLines(m.st, m.w, m.params, m.frame, "", 0)) + 1
+	return len(statusLines(m.st, m.w, m.params, m.frame, "", 0)) + 1 + len(m.captionLines())
+}
+
+// captionLines is the tour's caption wrapped to the width (at most 3 lines).
+func (m *Model) captionLines() []string {
+	if !m.touring() {
+		return nil
+	}
+	l := strings.Split(lipgloss.NewStyle().Width(m.w).Render(m.tourCaption()), "\n")
+	return l[:min(len(l), 3)]
 }
 
 // large reports whether all four panes fit.
@@ -44,7 +53,8 @@ func (m *Model) render(force bool) {
 	rightW := m.w - leftW
 	m.part.SetSize(leftW-2, bodyH-2)
 	if m.board {
-		m.vPart = m.st.Pane.Render(m.st.Title.Render("scoreboard (i: particles)") + "\n" + scoreboard(m.frame, m.cmp.pins, leftW-2))
+		board := m.st.Title.Render("scoreboard (i: particles)") + "\n" + scoreboard(m.frame, m.cmp.pins, leftW-2)
+		m.vPart = m.st.Pane.Render(fit(board, leftW-2, bodyH-2))
 	} else {
 		m.vPart = m.st.Pane.Render(m.part.render(m.st, m.frame, m.trail))
 	}
@@ -218,6 +228,9 @@ func (m *Model) status() string {
 	lines := statusLines(m.st, m.w, m.params, m.frame, m.state(), m.fps)
 	if m.typing {
 		return strings.Join(append(lines, m.input.View()), "\n")
+	}
+	for _, l := range m.captionLines() {
+		lines = append(lines, m.st.Title.Render(strings.TrimRight(l, " ")))
 	}
 	// The last line always ends with how to get help and out; the message
 	// or the key hints fill what is left.
