@@ -37,6 +37,7 @@ func runServe(ctx context.Context, args []string, _, stderr io.Writer) error {
 	fs.DurationVar(&cfg.Idle, "idle", 10*time.Minute, "pause a session after this long without input, close it after twice this (0: never)")
 	fs.DurationVar(&cfg.MaxTime, "max-time", 2*time.Hour, "end every session after this long (0: never)")
 	fs.IntVar(&cfg.FPS, "fps", 15, "redraws per second per session (1 to 120)")
+	cfg.RegisterLimitFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
