@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/ssh"
 	"github.com/charmbracelet/x/ansi"
 	gossh "golang.org/x/crypto/ssh"
@@ -559,3 +560,57 @@ func TestFileModesAndFingerprint(t *testing.T) {
 func sshWindow(w, h int) ssh.Window { return ssh.Window{Width: w, Height: h} }
 
 func newLogger(w io.Writer) *slog.Logger { return slog.New(slog.NewTextHandler(w, nil)) }
+
+// blockingWriter blocks every write until it is closed, like the channel of
+// a client that has stopped reading.
+type blockingWriter struct {
+	once   sync.Once
+	closed chan struct{}
+}
+
+func (w *blockingWriter) Write([]byte) (int, error) {
+	<-w.closed
+	return 0, io.ErrClosedPipe
+}
+
+// stalledSession is an ssh.Session whose Close releases the blocked writer.
+type stalledSession struct {
+	ssh.Session
+	w *blockingWriter
+}
+
+func (s stalledSession) Close() error {
+	s.w.once.Do(func() { close(s.w.closed) })
+	return nil
+}
+
+// blankModel is a program that only renders.
+type blankModel struct{}
+
+func (blankModel) Init() tea.Cmd                       { return nil }
+func (blankModel) Update(tea.Msg) (tea.Model, tea.Cmd) { return blankModel{}, nil }
+func (blankModel) View() string                        { return "frame" }
+
+// S8: a program whose output blocks (a client that stopped reading) cannot
+// hold a session past the grace period: end closes its channel and the
+// program returns within 2 s.
+func TestEndClosesStalledSession(t *testing.T) {
+	w := &blockingWriter{closed: make(chan struct{})}
+	ss := newSession(stalledSession{w: w}, context.Background())
+	p := tea.NewProgram(blankModel{}, tea.WithInput(nil), tea.WithOutput(w), tea.WithoutSignalHandler())
+	if !ss.setProgram(p) {
+		t.Fatal("program refused")
+	}
+	done := make(chan struct{})
+	go func() { p.Run(); ss.quitDone(); close(done) }()
+	t0 := time.Now()
+	ss.end(endShutdown)
+	select {
+	case <-done:
+	case <-time.After(2 * time.Second):
+		t.Fatal("stalled program still running 2 s after end")
+	}
+	if d := time.Since(t0); d < quitGrace/2 {
+		t.Errorf("program returned after %v: the writer was not stalled", d)
+	}
+}

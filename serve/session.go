@@ -54,8 +54,10 @@ type session struct {
 	finished bool         // the program has returned
 }
 
-func newSession(sess ssh.Session) *session {
-	ctx, cancel := context.WithCancel(sess.Context())
+// newSession returns the session state of sess, whose context ends with
+// parent (the connection's context).
+func newSession(sess ssh.Session, parent context.Context) *session {
+	ctx, cancel := context.WithCancel(parent)
 	ss := &session{sess: sess, start: time.Now(), ctx: ctx, cancel: cancel}
 	ss.lastInput.Store(ss.start.UnixNano())
 	return ss
@@ -65,7 +67,7 @@ func newSession(sess ssh.Session) *session {
 // admits it against the session limit, refuses what the explorer cannot
 // serve, then runs the explorer.
 func (s *Server) handle(sess ssh.Session) {
-	ss := newSession(sess)
+	ss := newSession(sess, sess.Context())
 	defer ss.cancel()
 	s.logStart(ss)
 	defer s.logEnd(ss)
