@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -29,6 +30,7 @@ const (
 	endShutdown = "server shutting down"
 	endMaxTime  = "session time limit reached"
 	endPanic    = "internal error"
+	endError    = "program error: "
 )
 
 // Messages of refused sessions.
@@ -146,7 +148,11 @@ func (s *Server) runProgram(ss *session) {
 	if !ss.setProgram(p) {
 		return // ended (shutdown) before the program started
 	}
-	go ss.watch(winch, s.cfg.MaxTime)
+	if s.cfg.MaxTime > 0 {
+		limit := time.AfterFunc(s.cfg.MaxTime, func() { ss.end(endMaxTime) })
+		defer limit.Stop()
+	}
+	go ss.watch(winch)
 	_, err := p.Run()
 	ss.quitDone()
 	ss.cancel()
@@ -178,14 +184,8 @@ func (ss *session) setProgram(p *tea.Program) bool {
 }
 
 // watch forwards window sizes (clamped) to the program, and ends the session
-// when the client closes its channel or the time limit is reached.
-func (ss *session) watch(winch <-chan ssh.Window, maxTime time.Duration) {
-	var limit <-chan time.Time
-	if maxTime > 0 {
-		t := time.NewTimer(maxTime)
-		defer t.Stop()
-		limit = t.C
-	}
+// when the client closes its channel or the connection drops.
+func (ss *session) watch(winch <-chan ssh.Window) {
 	for {
 		select {
 		case w, ok := <-winch:
@@ -193,10 +193,7 @@ func (ss *session) watch(winch <-chan ssh.Window, maxTime time.Duration) {
 				ss.end(endClient)
 				return
 			}
-			ss.prog.Send(clampWindow(w))
-		case <-limit:
-			ss.end(endMaxTime)
-			return
+			ss.prog.Send(clampWindow(w)) // returns once the program has ended
 		case <-ss.ctx.Done(): // the connection dropped, or end was called
 			ss.end(endClient)
 			return
@@ -256,7 +253,7 @@ func (ss *session) quitDone() {
 func (ss *session) ownReason(err error, idle time.Duration) string {
 	switch {
 	case err != nil:
-		return "program error: " + err.Error()
+		return endError + err.Error()
 	case idle > 0 && time.Since(time.Unix(0, ss.lastInput.Load())) >= 2*idle*9/10:
 		return endIdle
 	}
@@ -327,10 +324,15 @@ func (s *Server) logStart(ss *session) {
 		"term", pty.Term, "width", pty.Window.Width, "height", pty.Window.Height, "command", ss.sess.RawCommand() != "")
 }
 
-// logEnd logs a session's end and why.
+// logEnd logs a session's end and why (a warning when it ended in error).
 func (s *Server) logEnd(ss *session) {
-	s.log.Info("disconnect", "user", ss.sess.User(), "remote", ss.sess.RemoteAddr().String(),
-		"reason", ss.setReason(endClient), "duration", time.Since(ss.start).Round(time.Millisecond).String())
+	reason := ss.setReason(endClient)
+	level := slog.LevelInfo
+	if reason == endPanic || strings.HasPrefix(reason, endError) {
+		level = slog.LevelWarn
+	}
+	s.log.Log(context.Background(), level, "disconnect", "user", ss.sess.User(), "remote", ss.sess.RemoteAddr().String(),
+		"reason", reason, "duration", time.Since(ss.start).Round(time.Millisecond).String())
 }
 
 // fingerprint returns the key's SHA256 fingerprint, or "".
