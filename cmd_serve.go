@@ -32,6 +32,7 @@ func setupServe(fs *flag.FlagSet) action {
 	fs.DurationVar(&cfg.Idle, "idle", 10*time.Minute, "pause a session after this `DURATION` without input, close it after twice this (0: never)")
 	fs.DurationVar(&cfg.MaxTime, "max-time", 2*time.Hour, "end every session after this `DURATION` (0: never)")
 	fs.IntVar(&cfg.FPS, "fps", 15, "redraw each session `N` times per second (1 to 120)")
+	cfg.RegisterLimitFlags(fs)
 	return func(ctx context.Context, _ []string, _, stderr io.Writer) error {
 		p, err := f.load()
 		if err != nil {

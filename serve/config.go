@@ -1,20 +1,35 @@
 package serve
 
 import (
-	"bufio"
-	"bytes"
 	"errors"
+	"flag"
 	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
-
-	gossh "golang.org/x/crypto/ssh"
 
 	"fisherscope/sim"
 )
+
+// Defaults of the connection limits; a zero Config field means its default.
+const (
+	DefaultAuthTimeout = 10 * time.Second // from connect to successful authentication
+	DefaultMaxUnauth   = 64               // connections not yet authenticated, all sources together
+	DefaultMaxPerAddr  = 8                // open connections from one source address
+)
+
+// Window sizes (columns × rows) are clamped to [1, MaxWidth] × [1, MaxHeight]
+// before they reach a session's program.
+const (
+	MaxWidth  = 500
+	MaxHeight = 200
+)
+
+// quitGrace is how long a program has, once asked to quit (shutdown, time
+// limit), to restore its client's terminal before its channel is closed;
+// the client is told why within 2 s in all.
+const quitGrace = 1500 * time.Millisecond
 
 // Config configures a Server.
 type Config struct {
@@ -25,8 +40,19 @@ type Config struct {
 	Idle           time.Duration // a session without input is paused after Idle and closed after 2×Idle (0: never)
 	MaxTime        time.Duration // absolute session limit (0: none)
 	FPS            int           // redraws per second per session
+	AuthTimeout    time.Duration // a connection not authenticated after this long is closed (0: DefaultAuthTimeout)
+	MaxUnauth      int           // connections not yet authenticated, all sources (0: DefaultMaxUnauth)
+	MaxPerAddr     int           // open connections per source address (0: DefaultMaxPerAddr)
 	Params         sim.Params    // the scenario each session starts with
 	Logger         *slog.Logger  // structured log (nil: discard)
+}
+
+// RegisterLimitFlags registers --auth-timeout, --max-unauth and
+// --max-per-addr, the connection limits, on fs.
+func (c *Config) RegisterLimitFlags(fs *flag.FlagSet) {
+	fs.DurationVar(&c.AuthTimeout, "auth-timeout", DefaultAuthTimeout, "close a connection that has not authenticated after this `DURATION`")
+	fs.IntVar(&c.MaxUnauth, "max-unauth", DefaultMaxUnauth, "allow `N` connections not yet authenticated, all sources together; more are dropped")
+	fs.IntVar(&c.MaxPerAddr, "max-per-addr", DefaultMaxPerAddr, "allow `N` open connections from one source address; more are dropped")
 }
 
 // DefaultStateDir returns $XDG_STATE_HOME/fisherscope or ~/.local/state/fisherscope.
@@ -39,6 +65,20 @@ func DefaultStateDir() string {
 		return filepath.Join(os.TempDir(), "fisherscope-state")
 	}
 	return filepath.Join(home, ".local", "state", "fisherscope")
+}
+
+// withDefaults returns c with zero limits replaced by their defaults.
+func (c Config) withDefaults() Config {
+	if c.AuthTimeout == 0 {
+		c.AuthTimeout = DefaultAuthTimeout
+	}
+	if c.MaxUnauth == 0 {
+		c.MaxUnauth = DefaultMaxUnauth
+	}
+	if c.MaxPerAddr == 0 {
+		c.MaxPerAddr = DefaultMaxPerAddr
+	}
+	return c
 }
 
 // validate checks the configuration; every error names the flag.
@@ -56,38 +96,12 @@ func (c *Config) validate() error {
 		return fmt.Errorf("serve: --fps %d outside [1, 120]", c.FPS)
 	case c.StateDir == "":
 		return errors.New("serve: --state-dir is empty")
+	case c.AuthTimeout < 0 || c.AuthTimeout > time.Hour:
+		return fmt.Errorf("serve: --auth-timeout %v outside (0, 1h]", c.AuthTimeout)
+	case c.MaxUnauth < 0 || c.MaxUnauth > 100000:
+		return fmt.Errorf("serve: --max-unauth %d outside [1, 100000]", c.MaxUnauth)
+	case c.MaxPerAddr < 0 || c.MaxPerAddr > 100000:
+		return fmt.Errorf("serve: --max-per-addr %d outside [1, 100000]", c.MaxPerAddr)
 	}
 	return c.Params.Validate()
-}
-
-// parseAuthorizedKeys reads every key of an authorized_keys file. It reports
-// every line that does not parse, not just the first.
-func parseAuthorizedKeys(path string) ([]gossh.PublicKey, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("serve: --authorized-keys: %w", err)
-	}
-	var keys []gossh.PublicKey
-	var bad []string
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(make([]byte, 64*1024), 1<<20)
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		k, _, _, _, err := gossh.ParseAuthorizedKey([]byte(line))
-		if err != nil {
-			bad = append(bad, fmt.Sprintf("line %d: %v", n, err))
-			continue
-		}
-		keys = append(keys, k)
-	}
-	if len(bad) > 0 {
-		return nil, fmt.Errorf("serve: %s: unparsable lines: %s", path, strings.Join(bad, "; "))
-	}
-	if len(keys) == 0 {
-		return nil, fmt.Errorf("serve: %s holds no public key", path)
-	}
-	return keys, nil
 }

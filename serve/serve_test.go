@@ -48,8 +48,10 @@ func (s *syncBuffer) Write(p []byte) (int, error) {
 }
 func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
-// start runs a server for the user key on a loopback port.
-func start(t *testing.T, user gossh.Signer, maxSessions int) (addr string, srv *Server, logs *syncBuffer) {
+// start runs a server for the user key on a loopback port; opts adjust
+// the configuration (func(*Config)) or the server before it serves
+// (func(*Server)).
+func start(t *testing.T, user gossh.Signer, maxSessions int, opts ...any) (addr string, srv *Server, logs *syncBuffer) {
 	t.Helper()
 	dir := t.TempDir()
 	ak := filepath.Join(dir, "authorized_keys")
@@ -57,10 +59,21 @@ func start(t *testing.T, user gossh.Signer, maxSessions int) (addr string, srv *
 	p := sim.Defaults()
 	p.Particles, p.N, p.Steps, p.Repeats, p.DFEA = 60, 128, 60, 2, 4
 	logs = &syncBuffer{}
-	srv, err := New(Config{Listen: "127.0.0.1:0", AuthorizedKeys: ak, StateDir: filepath.Join(dir, "state"), MaxSessions: maxSessions,
-		FPS: 15, Params: p, Logger: slog.New(slog.NewTextHandler(logs, nil))})
+	cfg := Config{Listen: "127.0.0.1:0", AuthorizedKeys: ak, StateDir: filepath.Join(dir, "state"), MaxSessions: maxSessions,
+		FPS: 15, Params: p, Logger: slog.New(slog.NewTextHandler(logs, nil))}
+	for _, o := range opts {
+		if o, ok := o.(func(*Config)); ok {
+			o(&cfg)
+		}
+	}
+	srv, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
+	}
+	for _, o := range opts {
+		if o, ok := o.(func(*Server)); ok {
+			o(srv)
+		}
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -75,14 +88,22 @@ func start(t *testing.T, user gossh.Signer, maxSessions int) (addr string, srv *
 	return ln.Addr().String(), srv, logs
 }
 
-// client is one SSH session with a pty, its output collected.
+// client is one SSH session with a pty, its stdout and stderr collected
+// together in arrival order.
 type client struct {
 	conn  *gossh.Client
 	sess  *gossh.Session
 	stdin io.Writer
 	mu    sync.Mutex
 	out   bytes.Buffer
-	done  chan struct{}
+	done  chan struct{} // stdout closed
+}
+
+// Write appends to the collected output.
+func (c *client) Write(p []byte) (int, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.out.Write(p)
 }
 
 func dial(addr string, auth gossh.AuthMethod) (*gossh.Client, error) {
@@ -90,7 +111,19 @@ func dial(addr string, auth gossh.AuthMethod) (*gossh.Client, error) {
 		HostKeyCallback: gossh.InsecureIgnoreHostKey(), Timeout: 10 * time.Second})
 }
 
+// clientOpts shape a test client: its window, and whether it stays silent
+// (never answers a terminal query).
+type clientOpts struct {
+	w, h   int
+	silent bool
+}
+
 func open(t testing.TB, addr string, key gossh.Signer) *client {
+	t.Helper()
+	return openWith(t, addr, key, clientOpts{w: 120, h: 40})
+}
+
+func openWith(t testing.TB, addr string, key gossh.Signer, o clientOpts) *client {
 	t.Helper()
 	conn, err := dial(addr, gossh.PublicKeys(key))
 	if err != nil {
@@ -100,43 +133,36 @@ func open(t testing.TB, addr string, key gossh.Signer) *client {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := sess.RequestPty("xterm-256color", 40, 120, gossh.TerminalModes{}); err != nil {
+	if err := sess.RequestPty("xterm-256color", o.h, o.w, gossh.TerminalModes{}); err != nil {
 		t.Fatal(err)
 	}
 	stdout, _ := sess.StdoutPipe()
-	stderr, _ := sess.StderrPipe()
 	stdin, _ := sess.StdinPipe()
 	c := &client{conn: conn, sess: sess, stdin: stdin, done: make(chan struct{})}
-	go func() {
-		b, _ := io.ReadAll(stderr)
-		c.mu.Lock()
-		c.out.Write(b)
-		c.mu.Unlock()
-	}()
-	go func() {
-		defer close(c.done)
-		buf := make([]byte, 32*1024)
-		answered := false
-		for {
-			n, err := stdout.Read(buf)
-			c.mu.Lock()
-			c.out.Write(buf[:n])
-			ask := !answered && strings.Contains(c.out.String(), "\x1b[c")
-			c.mu.Unlock()
-			if ask {
-				// Answer like a terminal: background colour, then device attributes.
-				io.WriteString(stdin, "\x1b]11;rgb:0000/0000/0000\x07\x1b[?62;c")
-				answered = true
-			}
-			if err != nil {
-				return
-			}
-		}
-	}()
+	sess.Stderr = c
+	go c.read(stdout, !o.silent)
 	if err := sess.Shell(); err != nil {
 		t.Fatal(err)
 	}
 	return c
+}
+
+// read collects stdout; with answer it answers a terminal's queries once.
+func (c *client) read(stdout io.Reader, answer bool) {
+	defer close(c.done)
+	buf := make([]byte, 32*1024)
+	for {
+		n, err := stdout.Read(buf)
+		c.Write(buf[:n])
+		if answer && strings.Contains(c.output(), "\x1b[c") {
+			// Answer like a terminal: background colour, then device attributes.
+			io.WriteString(c.stdin, "\x1b]11;rgb:0000/0000/0000\x07\x1b[?62;c")
+			answer = false
+		}
+		if err != nil {
+			return
+		}
+	}
 }
 
 func (c *client) output() string { c.mu.Lock(); defer c.mu.Unlock(); return c.out.String() }
@@ -176,7 +202,8 @@ func TestAcceptedKeyGetsFirstFrame(t *testing.T) {
 	for !strings.Contains(logs.String(), "disconnect") && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
 	}
-	if l := logs.String(); !strings.Contains(l, "connect") || !strings.Contains(l, "disconnect") || !strings.Contains(l, "SHA256:") {
+	if l := logs.String(); !strings.Contains(l, "connect") || !strings.Contains(l, "disconnect") || !strings.Contains(l, "key=SHA256:") ||
+		!strings.Contains(l, "host_key=SHA256:") || !strings.Contains(l, "reason=quit") && !strings.Contains(l, "reason=\"client closed") {
 		t.Errorf("logs lack connect/disconnect with fingerprint:\n%s", l)
 	}
 }
@@ -263,7 +290,7 @@ func TestConfigErrors(t *testing.T) {
 func TestManySessionsNoLeak(t *testing.T) {
 	goroutines, fds := runtime.NumGoroutine(), openFDs()
 	user := newSigner(t)
-	addr, srv, _ := start(t, user, 25)
+	addr, srv, _ := start(t, user, 25, func(c *Config) { c.MaxPerAddr = 25 })
 	var clients []*client
 	for i := 0; i < 20; i++ {
 		clients = append(clients, open(t, addr, user))

@@ -9,15 +9,11 @@ import (
 	"net"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"sync"
 	"time"
 
-	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/ssh"
 	"github.com/charmbracelet/wish"
-	bm "github.com/charmbracelet/wish/bubbletea"
-	"github.com/muesli/termenv"
 	gossh "golang.org/x/crypto/ssh"
 
 	"fisherscope/sim"
@@ -27,85 +23,96 @@ import (
 // Server is an SSH server of the explorer. Its methods are safe for
 // concurrent use.
 type Server struct {
-	cfg  Config
-	acc  *sim.Accelerator // one GPU queue for every session
-	log  *slog.Logger
-	keys []gossh.PublicKey
-	srv  *ssh.Server
+	cfg     Config
+	acc     *sim.Accelerator // one GPU queue for every session
+	log     *slog.Logger
+	keys    []authorizedKey
+	srv     *ssh.Server
+	gate    *gate
+	hostKey string // SHA256 fingerprint
 
-	mu       sync.Mutex // guards active, programs and closing
-	active   int        // sessions admitted and not yet ended
-	programs map[*tea.Program]struct{}
+	sourceHook func(*sim.Engine) tui.Source // tests observe the engine; nil otherwise
+
+	mu       sync.Mutex // guards live and closing
+	live     map[*session]struct{}
 	closing  bool
 	sessions sync.WaitGroup // one per admitted session
 }
 
-// New validates cfg, parses the authorized keys, creates the state directory
-// (0700) and the host key (generated once, then reused).
+// New validates cfg, reads the authorized keys (skipping unusable lines
+// with a warning), creates the state directory (0700) and the host key
+// (generated once with mode 0600, then reused).
 func New(cfg Config) (*Server, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
-	keys, err := parseAuthorizedKeys(cfg.AuthorizedKeys)
-	if err != nil {
-		return nil, err
-	}
-	if err := os.MkdirAll(cfg.StateDir, 0o700); err != nil {
-		return nil, fmt.Errorf("serve: --state-dir: %w", err)
-	}
-	if err := os.Chmod(cfg.StateDir, 0o700); err != nil {
-		return nil, fmt.Errorf("serve: --state-dir: %w", err)
-	}
+	cfg = cfg.withDefaults()
 	log := cfg.Logger
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	s := &Server{cfg: cfg, log: log, keys: keys, programs: map[*tea.Program]struct{}{}, acc: sim.NewAccelerator()}
-	s.srv, err = wish.NewServer(
-		wish.WithAddress(cfg.Listen),
-		wish.WithHostKeyPath(filepath.Join(cfg.StateDir, "ssh_host_ed25519")),
-		wish.WithPublicKeyAuth(s.authorize),
-		wish.WithMaxTimeout(cfg.MaxTime),
-		wish.WithMiddleware(
-			bm.MiddlewareWithProgramHandler(s.program, termenv.Ascii),
-			s.limit,
-			s.logSessions,
-			s.recoverPanics,
-		),
-	)
+	keys, err := loadAuthorizedKeys(cfg.AuthorizedKeys, log)
 	if err != nil {
+		return nil, err
+	}
+	hostKeyPath, err := stateDir(cfg.StateDir, log)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, log: log, keys: keys, live: map[*session]struct{}{}, acc: sim.NewAccelerator(), gate: newGate(cfg, log)}
+	if s.srv, err = wish.NewServer(s.options(hostKeyPath)...); err != nil {
 		return nil, fmt.Errorf("serve: %w", err)
 	}
+	if err := secureHostKey(hostKeyPath, log); err != nil {
+		return nil, err
+	}
+	s.hostKey = gossh.FingerprintSHA256(s.srv.HostSigners[0].PublicKey())
 	return s, nil
 }
 
-// authorize accepts exactly the listed keys. It keeps nothing in ctx.
-func (s *Server) authorize(ctx ssh.Context, key ssh.PublicKey) bool {
-	for _, k := range s.keys {
-		if ssh.KeysEqual(key, k) {
-			return true
-		}
+// stateDir creates the state directory with mode 0700, checks the host key
+// in it, and returns the host key's path.
+func stateDir(dir string, log *slog.Logger) (string, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", fmt.Errorf("serve: --state-dir: %w", err)
 	}
-	s.log.Warn("auth failure", "user", ctx.User(), "remote", ctx.RemoteAddr().String(), "key", gossh.FingerprintSHA256(key))
-	return false
+	if err := os.Chmod(dir, 0o700); err != nil {
+		return "", fmt.Errorf("serve: --state-dir: %w", err)
+	}
+	path := filepath.Join(dir, "ssh_host_ed25519")
+	return path, secureHostKey(path, log)
 }
 
-// limit refuses sessions beyond MaxSessions, and every session once
-// Shutdown has begun, with a message to the client.
-func (s *Server) limit(next ssh.Handler) ssh.Handler {
-	return func(sess ssh.Session) {
-		if why := s.admit(); why != "" {
-			s.log.Warn("session refused: "+why, "user", sess.User(), "remote", sess.RemoteAddr().String(), "max", s.cfg.MaxSessions)
-			if why == refusedFull {
-				wish.Fatalf(sess, "fisherscope: the server is full (%d sessions); try again later\n", s.cfg.MaxSessions)
-			} else {
-				wish.Fatalln(sess, "fisherscope: the server is shutting down")
-			}
-			return
-		}
-		defer s.release()
-		next(sess)
+// options configures the SSH server: public keys only, the connection gate,
+// and the session handler. MaxTime is enforced per session (with a message);
+// the connection's own absolute timeout is a backstop a little later.
+func (s *Server) options(hostKeyPath string) []ssh.Option {
+	opts := []ssh.Option{
+		wish.WithAddress(s.cfg.Listen),
+		wish.WithHostKeyPath(hostKeyPath),
+		wish.WithPublicKeyAuth(s.authorize),
+		func(srv *ssh.Server) error {
+			srv.Handler = s.handle
+			srv.ConnCallback = s.gate.connCallback
+			srv.ServerConfigCallback = s.gate.serverConfig
+			return nil
+		},
 	}
+	if s.cfg.MaxTime > 0 {
+		opts = append(opts, wish.WithMaxTimeout(s.cfg.MaxTime+quitGrace+5*time.Second))
+	}
+	return opts
+}
+
+// authorize accepts a listed key whose from= and expiry-time= options allow
+// it. It keeps nothing in ctx: the session looks its key up again.
+func (s *Server) authorize(ctx ssh.Context, key ssh.PublicKey) bool {
+	_, err := findKey(s.keys, key, ctx.RemoteAddr(), time.Now())
+	if err != nil {
+		s.log.Warn("auth failure", "user", ctx.User(), "remote", ctx.RemoteAddr().String(), "key", gossh.FingerprintSHA256(key), "why", err.Error())
+		return false
+	}
+	return true
 }
 
 // Reasons admit gives for refusing a session.
@@ -114,95 +121,36 @@ const (
 	refusedClosing = "shutting down"
 )
 
-// admit counts a new session, checking the limit and closing under one lock
-// acquisition, so no session is admitted once Shutdown has begun. It returns
-// why the session is refused, or "".
-func (s *Server) admit() string {
+// admit registers ss, checking the session limit and closing under one lock
+// acquisition, so that no session starts once Shutdown has begun. It
+// returns why ss is refused, or "".
+func (s *Server) admit(ss *session) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	switch {
 	case s.closing:
 		return refusedClosing
-	case s.active >= s.cfg.MaxSessions:
+	case len(s.live) >= s.cfg.MaxSessions:
 		return refusedFull
 	}
-	s.active++
+	s.live[ss] = struct{}{}
 	s.sessions.Add(1)
 	return ""
 }
 
-// release uncounts a session admitted by admit.
-func (s *Server) release() {
+// release unregisters a session admitted by admit.
+func (s *Server) release(ss *session) {
 	s.mu.Lock()
-	s.active--
+	delete(s.live, ss)
 	s.mu.Unlock()
 	s.sessions.Done()
 }
 
-// logSessions logs connects and disconnects.
-func (s *Server) logSessions(next ssh.Handler) ssh.Handler {
-	return func(sess ssh.Session) {
-		start := time.Now()
-		fp := ""
-		if k := sess.PublicKey(); k != nil {
-			fp = gossh.FingerprintSHA256(k)
-		}
-		pty, _, _ := sess.Pty()
-		s.log.Info("connect", "user", sess.User(), "remote", sess.RemoteAddr().String(), "key", fp, "term", pty.Term,
-			"width", pty.Window.Width, "height", pty.Window.Height)
-		next(sess)
-		s.log.Info("disconnect", "user", sess.User(), "remote", sess.RemoteAddr().String(), "duration", time.Since(start).Round(time.Millisecond).String())
-	}
-}
-
-// recoverPanics keeps a panicking session from taking the server down.
-func (s *Server) recoverPanics(next ssh.Handler) ssh.Handler {
-	return func(sess ssh.Session) {
-		defer func() {
-			if r := recover(); r != nil {
-				s.log.Error("session panic", "user", sess.User(), "remote", sess.RemoteAddr().String(),
-					"panic", fmt.Sprint(r), "stack", string(debug.Stack()))
-			}
-		}()
-		next(sess)
-	}
-}
-
-// program builds one session's explorer: its own engine and renderer.
-func (s *Server) program(sess ssh.Session) *tea.Program {
-	ctx, cancel := context.WithCancel(sess.Context())
-	eng := sim.NewEngineWith(s.acc)
-	m := tui.New(ctx, eng, s.cfg.Params, tui.Options{FPS: s.cfg.FPS, Renderer: bm.MakeRenderer(sess), Idle: s.cfg.Idle})
-	opts := append(bm.MakeOptions(sess), tea.WithAltScreen(), tea.WithFilter(dropSuspend))
-	p := tea.NewProgram(m, opts...)
-	if !s.track(p) {
-		cancel()
-		eng.Stop()
-		wish.Fatalln(sess, "fisherscope: the server is shutting down")
-		return nil
-	}
-	go func() {
-		<-sess.Context().Done()
-		cancel()
-		eng.Stop()
-		s.mu.Lock()
-		delete(s.programs, p)
-		s.mu.Unlock()
-	}()
-	return p
-}
-
-// dropSuspend ignores ctrl+z: a served session has no job control.
-func dropSuspend(_ tea.Model, msg tea.Msg) tea.Msg {
-	if _, ok := msg.(tea.SuspendMsg); ok {
-		return nil
-	}
-	return msg
-}
-
 // Serve accepts connections on ln until Shutdown.
 func (s *Server) Serve(ln net.Listener) error {
-	s.log.Info("listening", "addr", ln.Addr().String(), "max_sessions", s.cfg.MaxSessions, "keys", len(s.keys))
+	s.log.Info("listening", "addr", ln.Addr().String(), "host_key", s.hostKey, "keys", len(s.keys),
+		"max_sessions", s.cfg.MaxSessions, "auth_timeout", s.cfg.AuthTimeout.String(),
+		"max_unauth", s.cfg.MaxUnauth, "max_per_addr", s.cfg.MaxPerAddr)
 	if err := s.srv.Serve(ln); err != nil && !errors.Is(err, ssh.ErrServerClosed) {
 		return fmt.Errorf("serve: %w", err)
 	}
@@ -218,48 +166,44 @@ func (s *Server) ListenAndServe() error {
 	return s.Serve(ln)
 }
 
-// track registers p for Shutdown, checking closing under the same lock
-// acquisition; it reports false (p not registered) once Shutdown has begun.
-func (s *Server) track(p *tea.Program) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closing {
-		return false
-	}
-	s.programs[p] = struct{}{}
-	return true
-}
-
-// Shutdown stops accepting connections, quits every session's program
-// (restoring its client's terminal), waits until those sessions have ended
-// or ctx expires, then closes the remaining connections. It uses the SSH
-// server's own graceful Shutdown for the listener and the connections.
+// Shutdown stops accepting connections and ends every session: its program
+// quits (restoring the client's terminal) and the client is told "server
+// shutting down", within 2 s. It waits for the sessions (or ctx), then
+// closes the remaining connections. The listener and the connections go
+// through the SSH server's own graceful Shutdown.
 func (s *Server) Shutdown(ctx context.Context) error {
 	defer s.acc.Close()
-	s.mu.Lock()
-	s.closing = true
-	progs := make([]*tea.Program, 0, len(s.programs))
-	for p := range s.programs {
-		progs = append(progs, p)
-	}
-	n := s.active
-	s.mu.Unlock()
-	s.log.Info("shutting down", "sessions", n)
+	live := s.beginClosing()
+	s.log.Info("shutting down", "sessions", len(live))
 	shut := make(chan error, 1)
-	go func() { shut <- s.srv.Shutdown(ctx) }() // closes the listeners now, then waits for connections
-	for _, p := range progs {
-		p.Quit()
+	go func() { shut <- s.srv.Shutdown(ctx) }() // closes the listeners now, then waits for the connections
+	for _, ss := range live {
+		ss.end(endShutdown)
 	}
 	err := s.waitSessions(ctx)
 	if err != nil {
 		s.log.Warn("shutdown deadline: closing remaining sessions", "sessions", s.Active())
 	}
-	closeErr := ignoreClosed(s.srv.Close()) // sessions are over: drop the connections Shutdown waits for
+	s.gate.close() // sessions are over: drop idle and unauthenticated connections
+	closeErr := ignoreClosed(s.srv.Close())
 	shutErr := ignoreClosed(<-shut)
 	if err != nil {
 		return err
 	}
 	return errors.Join(shutErr, closeErr)
+}
+
+// beginClosing marks the server closing and returns the live sessions, in
+// one lock acquisition.
+func (s *Server) beginClosing() []*session {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.closing = true
+	live := make([]*session, 0, len(s.live))
+	for ss := range s.live {
+		live = append(live, ss)
+	}
+	return live
 }
 
 // waitSessions waits until every admitted session has ended, or ctx expires.
@@ -274,7 +218,7 @@ func (s *Server) waitSessions(ctx context.Context) error {
 	}
 }
 
-// ignoreClosed drops the error of closing an already closed listener.
+// ignoreClosed drops the error of closing what is already closed.
 func ignoreClosed(err error) error {
 	if errors.Is(err, net.ErrClosed) || errors.Is(err, ssh.ErrServerClosed) {
 		return nil
@@ -286,5 +230,8 @@ func ignoreClosed(err error) error {
 func (s *Server) Active() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.active
+	return len(s.live)
 }
+
+// HostKeyFingerprint returns the SHA256 fingerprint of the host key.
+func (s *Server) HostKeyFingerprint() string { return s.hostKey }
