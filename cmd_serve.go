@@ -33,12 +33,15 @@ func setupServe(fs *flag.FlagSet) action {
 	fs.DurationVar(&cfg.MaxTime, "max-time", 2*time.Hour, "end every session after this `DURATION` (0: never)")
 	fs.IntVar(&cfg.FPS, "fps", 15, "redraw each session `N` times per second (1 to 120)")
 	cfg.RegisterLimitFlags(fs)
+	var quota bytesFlag
+	fs.Var(&quota, "export-quota", "each user's exports may fill `SIZE` under --state-dir/exports (default 64MiB)")
 	return func(ctx context.Context, _ []string, _, stderr io.Writer) error {
 		p, err := f.load()
 		if err != nil {
 			return err
 		}
 		cfg.Params = p.Runs()[0].Params
+		cfg.ExportQuota, cfg.MaxMemory = int64(quota), int64(f.maxMemory) // --max-memory: all sessions together
 		cfg.Logger = slog.New(slog.NewTextHandler(stderr, nil))
 		return runServe(ctx, cfg)
 	}

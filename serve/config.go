@@ -43,6 +43,9 @@ type Config struct {
 	AuthTimeout    time.Duration // a connection not authenticated after this long is closed (0: DefaultAuthTimeout)
 	MaxUnauth      int           // connections not yet authenticated, all sources (0: DefaultMaxUnauth)
 	MaxPerAddr     int           // open connections per source address (0: DefaultMaxPerAddr)
+	DataDir        string        // the only directory sessions read data=file: and start=file: from ("" : none)
+	ExportQuota    int64         // bytes of exports per user under StateDir/exports (0: DefaultExportQuota)
+	MaxMemory      int64         // memory budget of all sessions together, split evenly (0: sim.DefaultMaxMemory())
 	Params         sim.Params    // the scenario each session starts with
 	Logger         *slog.Logger  // structured log (nil: discard)
 }
@@ -53,6 +56,7 @@ func (c *Config) RegisterLimitFlags(fs *flag.FlagSet) {
 	fs.DurationVar(&c.AuthTimeout, "auth-timeout", DefaultAuthTimeout, "close a connection that has not authenticated after this `DURATION`")
 	fs.IntVar(&c.MaxUnauth, "max-unauth", DefaultMaxUnauth, "allow `N` connections not yet authenticated, all sources together; more are dropped")
 	fs.IntVar(&c.MaxPerAddr, "max-per-addr", DefaultMaxPerAddr, "allow `N` open connections from one source address; more are dropped")
+	fs.StringVar(&c.DataDir, "data-dir", "", "the only `DIR` sessions may read data and start files from (read-only; default: none)")
 }
 
 // DefaultStateDir returns $XDG_STATE_HOME/fisherscope or ~/.local/state/fisherscope.
@@ -78,6 +82,12 @@ func (c Config) withDefaults() Config {
 	if c.MaxPerAddr == 0 {
 		c.MaxPerAddr = DefaultMaxPerAddr
 	}
+	if c.ExportQuota == 0 {
+		c.ExportQuota = DefaultExportQuota
+	}
+	if c.MaxMemory == 0 {
+		c.MaxMemory = sim.DefaultMaxMemory()
+	}
 	return c
 }
 
@@ -102,6 +112,13 @@ func (c *Config) validate() error {
 		return fmt.Errorf("serve: --max-unauth %d outside [1, 100000]", c.MaxUnauth)
 	case c.MaxPerAddr < 0 || c.MaxPerAddr > 100000:
 		return fmt.Errorf("serve: --max-per-addr %d outside [1, 100000]", c.MaxPerAddr)
+	case c.ExportQuota < 0:
+		return errors.New("serve: --export-quota must be ≥ 0")
+	}
+	if c.DataDir != "" {
+		if st, err := os.Stat(c.DataDir); err != nil || !st.IsDir() {
+			return fmt.Errorf("serve: --data-dir %s is not a directory", c.DataDir)
+		}
 	}
 	return c.Params.Validate()
 }

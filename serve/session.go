@@ -142,7 +142,10 @@ func (s *Server) runProgram(ss *session) {
 	pty, winch, _ := ss.sess.Pty()
 	eng := sim.NewEngineWith(s.acc)
 	defer eng.Stop()
-	m := tui.New(ss.ctx, s.wrapSource(eng), s.cfg.Params, tui.Options{FPS: s.cfg.FPS, Renderer: newRenderer(ss.sess, pty), Idle: s.cfg.Idle})
+	opt := s.sessionOptions(ss.sess)
+	opt.Renderer = newRenderer(ss.sess, pty)
+	eng.SetLimits(opt.Limits)
+	m := tui.New(ss.ctx, s.wrapSource(eng), s.cfg.Params, opt)
 	p := tea.NewProgram(m, tea.WithInput(inputClock{ss.sess, &ss.lastInput}), tea.WithOutput(ss.sess),
 		tea.WithAltScreen(), tea.WithFilter(dropSuspend), tea.WithoutSignalHandler())
 	if !ss.setProgram(p) {

@@ -34,7 +34,8 @@ type Options struct {
 	// Served confines the session: only built-in presets, exports only to
 	// ExportDir within ExportQuota bytes, `:files` lists Limits.Files.
 	Served      bool
-	ExportQuota int64 // bytes in ExportDir (0: no quota)
+	ExportQuota int64  // bytes in ExportDir (0: no quota)
+	ExportShown string // how a served session is shown ExportDir (e.g. exports/alice-1a2b…)
 }
 
 // Largest window the explorer lays out; a bigger terminal gets blank margins.
@@ -500,8 +501,8 @@ func (m *Model) export() {
 		return
 	}
 	if m.opt.Served {
-		for i, p := range paths {
-			paths[i] = filepath.Base(p) // the server's directories are not the client's business
+		for i, p := range paths { // the server's own directories are not the client's business
+			paths[i] = filepath.Join(m.opt.ExportShown, filepath.Base(p))
 		}
 	}
 	m.setMsg("exported "+strings.Join(paths, ", "), false)

@@ -1,0 +1,54 @@
+package serve
+
+import (
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestServedSessionConfined drives a real SSH session the way a hostile
+// user would: server files by data=, start= and preset paths, exports, and
+// parameters above the session caps. Nothing leaks, everything is refused
+// with one line, and exports land in the user's own directory.
+func TestServedSessionConfined(t *testing.T) {
+	user := newSigner(t)
+	data := t.TempDir()
+	os.WriteFile(filepath.Join(data, "pts.csv"), []byte("0,0\n1,0\n0,1\n"), 0o644)
+	var state string
+	addr, _, _ := start(t, user, 2, func(c *Config) { c.DataDir, c.ExportQuota = data, 1; state = c.StateDir })
+	c := open(t, addr, user)
+	defer c.close()
+	c.waitFor(t, "particles · t=")
+	cmd := func(line string) { io.WriteString(c.stdin, ":"+line+"\r") }
+	cmd("data file:/etc/passwd")
+	c.waitFor(t, "inside the data directory")
+	cmd("start file:../../etc/shadow")
+	c.waitFor(t, "start: file:../../etc/shadow: names are relative")
+	cmd("preset /etc/os-release")
+	c.waitFor(t, "built-in presets only")
+	cmd("files")
+	c.waitFor(t, "pts.csv")
+	cmd("data file:pts.csv")
+	c.waitFor(t, "data = file:pts.csv")
+	cmd("probes 4096")
+	c.waitFor(t, "above this server's limit 256")
+	cmd("particles 65536")
+	c.waitFor(t, "particles = 65536") // allowed: within the caps and the memory share
+	io.WriteString(c.stdin, "e")
+	c.waitFor(t, "exported exports/tester-")
+	for _, bad := range []string{"root:", data, state} { // file contents, server paths
+		if strings.Contains(c.output(), bad) {
+			t.Errorf("the session saw %q", bad)
+		}
+	}
+	m, _ := filepath.Glob(filepath.Join(state, "exports", "tester-*", "fisherscope-*.json"))
+	if len(m) != 1 {
+		t.Errorf("exports: %v", m)
+	}
+	time.Sleep(1100 * time.Millisecond) // a new export name
+	io.WriteString(c.stdin, "e")
+	c.waitFor(t, "export: quota reached")
+}
