@@ -2,6 +2,8 @@ package serve
 
 import (
 	"io"
+
+	gossh "golang.org/x/crypto/ssh"
 	"os"
 	"path/filepath"
 	"strings"
@@ -51,4 +53,33 @@ func TestServedSessionConfined(t *testing.T) {
 	time.Sleep(1100 * time.Millisecond) // a new export name
 	io.WriteString(c.stdin, "e")
 	c.waitFor(t, "export: quota reached")
+}
+
+// TestOneHostileAmongEight: eight sessions, one hostile (a silent renderer,
+// a 5000×5000 window, parameters above every cap, the heaviest scenario its
+// share allows). The server stays up and the seven others still answer a key
+// within seconds.
+func TestOneHostileAmongEight(t *testing.T) {
+	user := newSigner(t)
+	addr, _, _ := start(t, user, 8)
+	bad := openWith(t, addr, user, clientOpts{w: 5000, h: 5000, silent: true})
+	defer bad.close()
+	bad.sess.SendRequest("window-change", true, gossh.Marshal(struct{ W, H, PW, PH uint32 }{5000, 5000, 0, 0}))
+	for _, line := range []string{"probes 4096", "repeats 1024", "dim 4096", "particles 65536", "steps 2000", "estimators hutchinson,hutch++,na-hutch++,xtrace"} {
+		io.WriteString(bad.stdin, ":"+line+"\r")
+	}
+	io.WriteString(bad.stdin, strings.Repeat("MB", 10))
+	var good []*client
+	for i := 0; i < 7; i++ {
+		c := open(t, addr, user)
+		defer c.close()
+		good = append(good, c)
+	}
+	for _, c := range good {
+		c.waitFor(t, "particles · t=")
+	}
+	for _, c := range good {
+		io.WriteString(c.stdin, "z")
+		c.waitFor(t, "seed = 2")
+	}
 }
