@@ -64,6 +64,10 @@ func TestOneHostileAmongEight(t *testing.T) {
 	addr, _, _ := start(t, user, 8)
 	bad := openWith(t, addr, user, clientOpts{w: 5000, h: 5000, silent: true})
 	defer bad.close()
+	// charmbracelet/ssh writes the pty's window without a lock while a
+	// handler may read it (session.go: window-change vs Pty()): resize only
+	// once the program runs, as the S2 test does.
+	bad.waitFor(t, "particles")
 	bad.sess.SendRequest("window-change", true, gossh.Marshal(struct{ W, H, PW, PH uint32 }{5000, 5000, 0, 0}))
 	for _, line := range []string{"probes 4096", "repeats 1024", "dim 4096", "particles 65536", "steps 2000", "estimators hutchinson,hutch++,na-hutch++,xtrace"} {
 		io.WriteString(bad.stdin, ":"+line+"\r")
