@@ -1,0 +1,9 @@
+//go:build !amd64 || purego
+
+package learn
+
+// haveAsmKernel is false: this build has only the portable micro-kernel.
+const haveAsmKernel = false
+
+// microKernel is the portable 6×16 micro-kernel.
+func microKernel(kb int, a, b, c []float32, ldc int) { microKernelGo(kb, a, b, c, ldc) }
