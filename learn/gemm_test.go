@@ -126,8 +126,8 @@ func benchGemm(b *testing.B, g gemmer[float32], tA, tB bool, m, n, k int) {
 
 func BenchmarkGemm512x128x128(b *testing.B) {
 	for _, tc := range []struct {
-		name   string
-		tA, tB bool
+		name    string
+		tA, tB  bool
 		m, n, k int
 	}{{"NN", false, false, 512, 128, 128}, {"NT", false, true, 512, 128, 128}, {"TN", true, false, 128, 128, 512}} {
 		b.Run(tc.name+"/gonum", func(b *testing.B) { benchGemm(b, gonum32{}, tc.tA, tc.tB, tc.m, tc.n, tc.k) })
