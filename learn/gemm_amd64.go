@@ -25,3 +25,23 @@ func microKernel(kb int, a, b, c []float32, ldc int) {
 	_ = c[(gemmMR-1)*ldc+gemmNR-1]
 	sgemmKernel6x16(kb, &a[0], &b[0], &c[0], ldc)
 }
+
+// siluAVX2 computes, for j < n (a multiple of 8), z[j] += b[j],
+// s[j] = 1/(1 + exp32(−z[j])) and h[j] = z[j]·s[j].
+//
+//go:noescape
+func siluAVX2(z, s, h, b *float32, n int)
+
+// siluRow32 is the fused bias and SiLU of one float32 row (see biasAct).
+func siluRow32(z, s, h, b []float32) {
+	n := len(z)
+	n8 := 0
+	if haveAsmKernel {
+		n8 = n &^ 7
+		if n8 > 0 {
+			_, _, _ = s[n-1], h[n-1], b[n-1]
+			siluAVX2(&z[0], &s[0], &h[0], &b[0], n8)
+		}
+	}
+	siluRowGo(z[n8:], s[n8:n], h[n8:n], b[n8:n])
+}

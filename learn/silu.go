@@ -11,6 +11,13 @@ import "math"
 // writes s = sigmoid(z) and h = z·s (h with row stride ldh); for a linear
 // layer (act false) h = z and s is not touched (h may alias z).
 func biasAct[T Float](z, s, h []T, ldh int, b []T, rows, out int, act bool) {
+	if z32, ok := any(z).([]float32); ok && act {
+		s32, h32, b32 := any(s).([]float32), any(h).([]float32), any(b).([]float32)
+		for r := 0; r < rows; r++ {
+			siluRow32(z32[r*out:r*out+out], s32[r*out:r*out+out], h32[r*ldh:r*ldh+out], b32[:out])
+		}
+		return
+	}
 	for r := 0; r < rows; r++ {
 		zr := z[r*out : r*out+out]
 		for j := range zr {
@@ -51,6 +58,17 @@ func actGrad[T Float](dst []T, ldd int, g []T, ldg int, z, s []T, rowsB, out, pe
 	}
 }
 
+// siluRowGo is the portable fused bias and SiLU of one float32 row.
+func siluRowGo(z, s, h, b []float32) {
+	for j := range z {
+		v := z[j] + b[j]
+		z[j] = v
+		sv := 1 / (1 + exp32(-v))
+		s[j] = sv
+		h[j] = v * sv
+	}
+}
+
 // sigmoidTo writes s(z) elementwise: with math.Exp in float64 and with the
 // polynomial exp32 in float32.
 func sigmoidTo[T Float](dst, z []T) {
@@ -82,7 +100,8 @@ func exp32(x float32) float32 {
 	} else if x < -87 {
 		x = -87
 	}
-	fn := float32(math.Floor(float64(x*log2e + 0.5)))
+	const round = 12582912 // 1.5·2²³: adding and subtracting it rounds to an integer
+	fn := (x*log2e + round) - round
 	r := x - fn*ln2hi - fn*ln2lo
 	p := float32(1.0 / 720)
 	p = p*r + 1.0/120

@@ -119,14 +119,9 @@ func run(ctx context.Context, cfg *Config, tp *topology, s model.Schedule, data 
 		return nil, 0, "", err
 	}
 	r := rand.New(rand.NewPCG(cfg.Seed, 0x7a1e))
-	p := make([]float32, tp.nparams)
-	initParams(p, tp, r)
-	opt := newAdam(p, cfg.Clip, cfg.EMA)
-	grad := make([]float32, tp.nparams)
-	ws := newNetWS(tp, g)
+	st := newStepper(tp, g, cfg, r)
 	b := &batch{n: cfg.Batch, d: tp.nx}
 	tgt := make([]float32, cfg.Batch*tp.nout)
-	dout := make([]float32, cfg.Batch*tp.nout)
 	start := time.Now()
 	every := max(1, cfg.Steps/100)
 	var sum, tail float64
@@ -135,18 +130,15 @@ func run(ctx context.Context, cfg *Config, tp *topology, s model.Schedule, data 
 		if err := ctx.Err(); err != nil {
 			return nil, 0, "", fmt.Errorf("training stopped at step %d of %d: %w", k, cfg.Steps, err)
 		}
-		in := ws.resize(cfg.Batch)
+		in := st.ws.resize(cfg.Batch)
 		if err := b.draw(in, data, s, ts, f, r); err != nil {
 			return nil, 0, "", err
 		}
 		target(tgt, b, in)
-		out := ws.forward(p)
-		loss := mseGrad(dout, out, tgt)
+		loss := st.step(tgt, cfg.lrAt(k, cfg.Steps))
 		if math.IsNaN(loss) || math.IsInf(loss, 0) {
 			return nil, 0, "", fmt.Errorf("training diverged at step %d (loss %g)", k, loss)
 		}
-		ws.backward(p, grad, dout, 1, false)
-		opt.update(p, grad, cfg.lrAt(k, cfg.Steps))
 		sum += loss
 		cnt++
 		if k >= cfg.Steps-every {
@@ -159,9 +151,37 @@ func run(ctx context.Context, cfg *Config, tp *topology, s model.Schedule, data 
 		}
 	}
 	if cfg.EMA == 0 {
-		return p, tail / float64(tailN), g.kernelName(), nil
+		return st.p, tail / float64(tailN), g.kernelName(), nil
 	}
-	return opt.ema, tail / float64(tailN), g.kernelName(), nil
+	return st.opt.ema, tail / float64(tailN), g.kernelName(), nil
+}
+
+// stepper holds the state of a training run: weights, optimiser, gradient
+// and the float32 workspace.
+type stepper struct {
+	ws      *netWS[float32]
+	p, grad []float32
+	dout    []float32
+	opt     *adam
+}
+
+func newStepper(tp *topology, g gemmer[float32], cfg *Config, r *rand.Rand) *stepper {
+	p := make([]float32, tp.nparams)
+	initParams(p, tp, r)
+	return &stepper{ws: newNetWS(tp, g), p: p, grad: make([]float32, tp.nparams),
+		dout: make([]float32, cfg.Batch*tp.nout), opt: newAdam(p, cfg.Clip, cfg.EMA)}
+}
+
+// step runs one optimisation step on the batch whose input rows are in
+// st.ws.in and whose targets are tgt: forward pass, mean squared error and
+// its gradient, backward pass, Adam with learning rate lr. It returns the
+// loss before the step.
+func (st *stepper) step(tgt []float32, lr float64) float64 {
+	out := st.ws.forward(st.p)
+	loss := mseGrad(st.dout[:len(out)], out, tgt)
+	st.ws.backward(st.p, st.grad, st.dout[:len(out)], 1, false)
+	st.opt.update(st.p, st.grad, lr)
+	return loss
 }
 
 // mseGrad returns the mean squared error (1/N) Σ (out − tgt)² over the N
