@@ -120,14 +120,16 @@ func decode(data []byte) (Info, []float32, error) {
 	if len(data) > maxFileSize {
 		return info, nil, errors.New("file too large")
 	}
-	if len(data) < len(fileMagic)+8 || string(data[:len(fileMagic)]) != fileMagic {
+	switch {
+	case len(data) == 0:
+		return info, nil, errors.New("empty file")
+	case !bytes.HasPrefix(data, []byte(fileMagic)) && !bytes.HasPrefix([]byte(fileMagic), data):
 		return info, nil, errors.New("not a fisherscope network file (bad magic)")
+	case len(data) < 16+8+sha256.Size:
+		return info, nil, errors.New("file truncated")
 	}
 	if v := le.Uint32(data[8:]); v != formatVersion {
 		return info, nil, fmt.Errorf("unsupported format version %d (want %d)", v, formatVersion)
-	}
-	if len(data) < 16+8+sha256.Size {
-		return info, nil, errors.New("file truncated")
 	}
 	body, sum := data[:len(data)-sha256.Size], data[len(data)-sha256.Size:]
 	if got := sha256.Sum256(body); !bytes.Equal(got[:], sum) {

@@ -52,7 +52,7 @@ func gradCases(t *testing.T) []netCase {
 
 // TestBackpropMatchesFiniteDifferences checks the parameter gradient of
 // L = ⟨u, out⟩ against central differences with step h = 1e-5 in float64:
-// truncation error O(h²·L''') ~ 1e-10 and rounding ~ 1e-16/h ~ 1e-11
+// truncation error O(h²·L”') ~ 1e-10 and rounding ~ 1e-16/h ~ 1e-11
 // relative to the output scale, so 1e-6 relative (plus 1e-8 absolute) is a
 // wide margin that still catches any wrong term. For the paper network 300
 // random parameters are checked (it has 400k).

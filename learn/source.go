@@ -248,8 +248,8 @@ func (s *SamplerSource) Draw(dst []float64, r *rand.Rand) {
 
 // FuncSource is a Source given by a function that draws one sample.
 type FuncSource struct {
-	D    int                                // dimension
-	Name string                             // identity (must change whenever the distribution does)
+	D    int                               // dimension
+	Name string                            // identity (must change whenever the distribution does)
 	One  func(dst []float64, r *rand.Rand) // writes one draw of length D into dst
 }
 
