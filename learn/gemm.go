@@ -80,8 +80,23 @@ func (gonum32) kernelName() string { return "gonum" }
 // gonum64 is gonum's Dgemm.
 type gonum64 struct{}
 
+// A single row (one point, the usual evaluation) goes through Dgemv, which
+// has much less overhead than Dgemm for it.
 func (gonum64) gemm(tA, tB bool, m, n, k int, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
-	blas64.Implementation().Dgemm(trans(tA), trans(tB), m, n, k, 1, a, lda, b, ldb, beta, c, ldc)
+	impl := blas64.Implementation()
+	if m != 1 || n == 0 || k == 0 {
+		impl.Dgemm(trans(tA), trans(tB), m, n, k, 1, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
+	inc := 1 // stride of the row of op(A)
+	if tA {
+		inc = lda
+	}
+	if tB { // c = B a with B stored n×k
+		impl.Dgemv(blas.NoTrans, n, k, 1, b, ldb, a, inc, beta, c, 1)
+		return
+	}
+	impl.Dgemv(blas.Trans, k, n, 1, b, ldb, a, inc, beta, c, 1) // c = Bᵀ a with B stored k×n
 }
 
 func (gonum64) kernelName() string { return "gonum64" }

@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"gonum.org/v1/gonum/blas/blas64"
 )
 
 // TestFastGemmMatchesGonum compares the blocked kernel (and, where it runs,
@@ -133,4 +135,39 @@ func BenchmarkGemm512x128x128(b *testing.B) {
 		b.Run(tc.name+"/gonum", func(b *testing.B) { benchGemm(b, gonum32{}, tc.tA, tc.tB, tc.m, tc.n, tc.k) })
 		b.Run(tc.name+"/fast", func(b *testing.B) { benchGemm(b, &fastGemm{}, tc.tA, tc.tB, tc.m, tc.n, tc.k) })
 	}
+}
+
+// TestGonum64SingleRow checks the Dgemv shortcut of the float64 product
+// against Dgemm for one row, every transpose combination and β ∈ {0, 1}.
+func TestGonum64SingleRow(t *testing.T) {
+	r := rand.New(rand.NewPCG(4, 4))
+	for _, tA := range []bool{false, true} {
+		for _, tB := range []bool{false, true} {
+			for _, beta := range []float64{0, 1} {
+				const n, k = 7, 5
+				lda, ldb := k+1, n+2
+				if tA {
+					lda = 3
+				}
+				if tB {
+					ldb = k + 2
+				}
+				a, b := randVec(r, k*lda+1), randVec(r, max(n, k)*ldb)
+				c0 := randVec(r, n)
+				want := append([]float64(nil), c0...)
+				blas64Gemm(tA, tB, 1, n, k, a, lda, b, ldb, beta, want, n)
+				got := append([]float64(nil), c0...)
+				gonum64{}.gemm(tA, tB, 1, n, k, a, lda, b, ldb, beta, got, n)
+				for i := range want {
+					if math.Abs(got[i]-want[i]) > 1e-12*(1+math.Abs(want[i])) {
+						t.Fatalf("tA=%v tB=%v β=%g: c[%d] = %g, Dgemm %g", tA, tB, beta, i, got[i], want[i])
+					}
+				}
+			}
+		}
+	}
+}
+
+func blas64Gemm(tA, tB bool, m, n, k int, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
+	blas64.Implementation().Dgemm(trans(tA), trans(tB), m, n, k, 1, a, lda, b, ldb, beta, c, ldc)
 }
