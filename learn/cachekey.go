@@ -143,3 +143,26 @@ func CachedScore(ctx context.Context, dir string, cfg Config, s model.Schedule, 
 	_, err = WriteFileAtomic(dir, key+FileExt, n.Save)
 	return n, false, err
 }
+
+// CachedTrace is CachedScore for the DF-TM network of cfg.Target that
+// belongs to score: loaded from CachePath(dir, TraceCacheKey(…)) when
+// possible, else trained and written there.
+func CachedTrace(ctx context.Context, dir string, cfg Config, s model.Schedule, data Source, score *ScoreNet, progress func(Progress)) (n *TraceNet, cached bool, err error) {
+	key := TraceCacheKey(cfg, score.info.Key)
+	path := CachePath(dir, key)
+	if f, err := os.Open(path); err == nil {
+		n, lerr := LoadTrace(f, score, key)
+		f.Close()
+		if lerr == nil {
+			return n, true, nil
+		}
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return nil, false, fmt.Errorf("learn: cache: %w", err)
+	}
+	n, err = TrainDFTM(ctx, cfg, s, data, score, progress)
+	if err != nil {
+		return nil, false, err
+	}
+	_, err = WriteFileAtomic(dir, key+FileExt, n.Save)
+	return n, false, err
+}

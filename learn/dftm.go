@@ -133,9 +133,14 @@ func (n *TraceNet) TraceDetail(x []float64, c model.Coeffs) TraceValue {
 		tv.Unclamped = d / s2 * (1 - tv.Output)
 	} else {
 		tv.Output *= d * n.info.DataScale
-		xt := make([]float64, n.info.Dim)
-		n.score.Denoise(xt, x, c)
-		tv.TrCov = tv.Output - dotT(xt, xt)
+		sws, eps := n.score.forward(x, c)
+		xt2 := 0.0 // ‖x_θ‖², x_θ = (x − σ ε_θ)/α
+		for j, e := range eps {
+			v := (x[j] - c.Sigma*e) / c.Alpha
+			xt2 += v * v
+		}
+		n.score.pool.Put(sws)
+		tv.TrCov = tv.Output - xt2
 		tv.Unclamped = model.FisherTraceFromCov(n.info.Dim, c, tv.TrCov)
 	}
 	tv.Value, tv.Clamped = tv.Unclamped, tv.TrCov < 0

@@ -59,7 +59,7 @@ func (f *featurizer) timeTo(dst []float64, c model.Coeffs) {
 
 // rowTo writes the input row for x at c into dst (length D + TimeFeatures),
 // converting to T; tf holds the time features at c (from timeTo).
-func rowTo[T Float](dst []T, x []float64, cin float64, tf []float64) {
+func rowTo[T floating](dst []T, x []float64, cin float64, tf []float64) {
 	d := len(x)
 	for j, v := range x {
 		dst[j] = T(cin * v)

@@ -1,11 +1,11 @@
 package learn
 
-// Float is the element type of the network code: float32 for training,
+// floating is the element type of the network code: float32 for training,
 // float64 for evaluation and gradient checks.
-type Float interface{ ~float32 | ~float64 }
+type floating interface{ ~float32 | ~float64 }
 
 // dotT returns Σ a_i b_i.
-func dotT[T Float](a, b []T) T {
+func dotT[T floating](a, b []T) T {
 	var s T
 	for i := range a {
 		s += a[i] * b[i]

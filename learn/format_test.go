@@ -160,9 +160,17 @@ func TestCachedScore(t *testing.T) {
 	} else {
 		f.Close()
 	}
+	tn, cached, err := CachedTrace(ctx, dir, cfg, s, src, a, nil)
+	if err != nil || cached {
+		t.Fatalf("first DF-TM call: cached=%v err=%v", cached, err)
+	}
+	tn2, cached, err := CachedTrace(ctx, dir, cfg, s, src, a, nil)
+	if err != nil || !cached || tn2.w32[0] != tn.w32[0] || tn2.Info().Key != TraceCacheKey(cfg, a.Info().Key) {
+		t.Fatalf("second DF-TM call: cached=%v err=%v", cached, err)
+	}
 	entries, _ := os.ReadDir(dir)
-	if len(entries) != 1 {
-		t.Fatalf("%d files in the cache directory, want 1 (no temporary files left)", len(entries))
+	if len(entries) != 2 {
+		t.Fatalf("%d files in the cache directory, want 2 (no temporary files left)", len(entries))
 	}
 }
 

@@ -23,7 +23,7 @@ const (
 // gemmer computes C = op(A)·op(B) + β·C for row-major matrices, where op(A) is
 // m×k (A, or Aᵀ when tA) and op(B) is k×n. Implementations may keep scratch
 // buffers and are then not safe for concurrent use.
-type gemmer[T Float] interface {
+type gemmer[T floating] interface {
 	gemm(tA, tB bool, m, n, k int, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int)
 	// kernelName names the implementation (recorded with trained weights).
 	kernelName() string
@@ -47,7 +47,7 @@ func newGemm32(k Kernel) (gemmer[float32], error) {
 
 // newGemm returns the implementation for T: gonum's Dgemm for float64 and
 // the kernel k for float32.
-func newGemm[T Float](k Kernel) (gemmer[T], error) {
+func newGemm[T floating](k Kernel) (gemmer[T], error) {
 	var z T
 	switch any(z).(type) {
 	case float64:

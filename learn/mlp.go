@@ -7,7 +7,7 @@ package learn
 // Forward pass, layer by layer: z = u W + b, s = sigmoid(z), h = z·s (h = z
 // for the linear output layer), where u is the layer's input (a column range
 // of the input matrix, the previous layer's h, or the concat buffer).
-type netWS[T Float] struct {
+type netWS[T floating] struct {
 	tp   *topology
 	g    gemmer[T]
 	rows int // forward rows (points)
@@ -23,7 +23,7 @@ type netWS[T Float] struct {
 }
 
 // newNetWS returns a workspace for tp using the matrix product g.
-func newNetWS[T Float](tp *topology, g gemmer[T]) *netWS[T] {
+func newNetWS[T floating](tp *topology, g gemmer[T]) *netWS[T] {
 	n := len(tp.layers)
 	return &netWS[T]{tp: tp, g: g, z: make([][]T, n), s: make([][]T, n), h: make([][]T, n), gb: make([][]T, n)}
 }
@@ -194,7 +194,7 @@ func (w *netWS[T]) jvp(p, vx []T, per int) []T {
 }
 
 // colSum writes the column sums of the rows×cols matrix m into dst.
-func colSum[T Float](dst, m []T, rows, cols int) {
+func colSum[T floating](dst, m []T, rows, cols int) {
 	clear(dst)
 	for r := 0; r < rows; r++ {
 		for j, v := range m[r*cols : r*cols+cols] {

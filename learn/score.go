@@ -256,7 +256,9 @@ func (n *ScoreNet) TraceVJP(x []float64, c model.Coeffs) float64 {
 	n.checkArgs(c, x)
 	d := n.info.Dim
 	ws, _ := n.forward(x, c)
-	u := make([]float64, d*d)
+	ws.v = grow(ws.v, d*d)
+	u := ws.v
+	clear(u)
 	for i := 0; i < d; i++ {
 		u[i*d+i] = 1
 	}

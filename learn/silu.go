@@ -10,7 +10,7 @@ import "math"
 // biasAct adds the bias b to each of the rows of z (rows×out, contiguous) and
 // writes s = sigmoid(z) and h = z·s (h with row stride ldh); for a linear
 // layer (act false) h = z and s is not touched (h may alias z).
-func biasAct[T Float](z, s, h []T, ldh int, b []T, rows, out int, act bool) {
+func biasAct[T floating](z, s, h []T, ldh int, b []T, rows, out int, act bool) {
 	if z32, ok := any(z).([]float32); ok && act {
 		s32, h32, b32 := any(s).([]float32), any(h).([]float32), any(b).([]float32)
 		for r := 0; r < rows; r++ {
@@ -41,7 +41,7 @@ func biasAct[T Float](z, s, h []T, ldh int, b []T, rows, out int, act bool) {
 // actGrad writes dst = g ⊙ silu′(z) for rowsB rows of g (row strides ldd and
 // ldg), where row r of g belongs to forward row r/per (several tangents or
 // cotangents per point); for a linear layer dst = g.
-func actGrad[T Float](dst []T, ldd int, g []T, ldg int, z, s []T, rowsB, out, per int, act bool) {
+func actGrad[T floating](dst []T, ldd int, g []T, ldg int, z, s []T, rowsB, out, per int, act bool) {
 	for r := 0; r < rowsB; r++ {
 		gr := g[r*ldg : r*ldg+out]
 		dr := dst[r*ldd : r*ldd+out]
@@ -71,7 +71,7 @@ func siluRowGo(z, s, h, b []float32) {
 
 // sigmoidTo writes s(z) elementwise: with math.Exp in float64 and with the
 // polynomial exp32 in float32.
-func sigmoidTo[T Float](dst, z []T) {
+func sigmoidTo[T floating](dst, z []T) {
 	switch zz := any(z).(type) {
 	case []float32:
 		d := any(dst).([]float32)
