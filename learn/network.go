@@ -132,4 +132,3 @@ func (n *network) forward(xs []float64, c model.Coeffs) (*evalWS, []float64) {
 	}
 	return ws, ws.net.forward(n.w64)
 }
-

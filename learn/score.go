@@ -143,4 +143,3 @@ func (n *ScoreNet) TraceVJP(x []float64, c model.Coeffs) float64 {
 	n.pool.Put(ws)
 	return n.feat.cin(c) * tr / c.Sigma
 }
-
