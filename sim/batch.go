@@ -32,6 +32,7 @@ type Batch struct {
 	MatVecs, QRs                         []int64   // B×E spent this row
 
 	plan  *plan            // the parameters resolved into functions
+	nets  *nets            // the learned networks (nil: none)
 	ext   *external        // posterior summaries from an accelerator (nil: CPU only)
 	rngs  []*rand.Rand     // per particle probe streams
 	skets [][]model.Sketch // per particle: E×R sketches (hutch++ with refresh q > 1 only)

@@ -20,7 +20,7 @@ type Limits struct {
 	// bytes (0: DefaultMaxMemory()).
 	MaxMemory int64
 	// Caps on sizes below the table's ranges (0: the table's maximum).
-	MaxParticles, MaxDim, MaxProbes, MaxRepeats, MaxSteps, MaxN int
+	MaxParticles, MaxDim, MaxProbes, MaxRepeats, MaxSteps, MaxN, MaxNetSteps int
 	// Files, when not nil, is the only place data=file: and start=file:
 	// are read from (paths are relative to it and may not leave it), and
 	// errors about those files quote neither the server's paths nor the
@@ -74,7 +74,8 @@ func (l Limits) Check(p *Params, points int) error {
 		key      string
 		val, cap int
 	}{{"particles", p.Particles, l.MaxParticles}, {"dim", p.Dim, l.MaxDim}, {"probes", p.Probes, l.MaxProbes},
-		{"repeats", p.Repeats, l.MaxRepeats}, {"steps", p.Steps, l.MaxSteps}, {"n", p.N, l.MaxN}} {
+		{"repeats", p.Repeats, l.MaxRepeats}, {"steps", p.Steps, l.MaxSteps}, {"n", p.N, l.MaxN},
+		{"net_steps", p.NetSteps, l.MaxNetSteps}} {
 		if c.cap > 0 && c.val > c.cap {
 			return fmt.Errorf("%s: %d is above this server's limit %d", c.key, c.val, c.cap)
 		}
@@ -186,7 +187,7 @@ func (p *Params) checkWork(points int) error {
 		}
 	}
 	for _, e := range p.Estimators {
-		if e == Hutchinson {
+		if e == Hutchinson || e.Learned() {
 			continue
 		}
 		if w := d * m * m; w > MaxParticleWork {

@@ -24,7 +24,15 @@ type Engine struct {
 	pace   atomic.Int64  // minimum duration of a step in ns (0: as fast as possible)
 	wake   chan struct{} // nudges a paused run
 	acc    *Accelerator
-	lim    Limits // guarded by mu
+	lim      Limits // guarded by mu
+	cacheDir string // trained networks ("": DefaultCacheDir()); guarded by mu
+}
+
+// SetCacheDir sets where later runs find and keep trained networks.
+func (e *Engine) SetCacheDir(dir string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.cacheDir = dir
 }
 
 // SetLimits sets the limits every later Restart checks.
@@ -55,7 +63,7 @@ func NewEngineWith(acc *Accelerator) *Engine { return &Engine{wake: make(chan st
 // untouched. The run ends when ctx is cancelled or Stop is called.
 func (e *Engine) Restart(ctx context.Context, p Params) error {
 	e.mu.Lock()
-	lim := e.lim
+	lim, cacheDir := e.lim, e.cacheDir
 	e.mu.Unlock()
 	sc, err := buildScenario(p, lim)
 	if err != nil {
@@ -73,7 +81,7 @@ func (e *Engine) Restart(ctx context.Context, p Params) error {
 	e.latest.Store(&Frame{Params: p, Total: len(sc.grid), Grid: sc.grid, T: sc.grid[0], Positions: start, Data: sc.data2d})
 	go func() {
 		defer close(done)
-		res, err := safeExecute(rctx, sc, obs, e.acc)
+		res, err := safeExecute(rctx, sc, obs, Env{Acc: e.acc, Limits: lim, CacheDir: cacheDir, OnTrain: obs.training})
 		obs.final(res, err)
 	}()
 	return nil
@@ -126,6 +134,9 @@ type engineObserver struct {
 	last time.Time
 	t0   time.Time
 	prev time.Time // start of the previous step (pacing)
+
+	trainNet  string    // the network being trained
+	trainLoss []float64 // its loss history
 }
 
 func (o *engineObserver) wait(ctx context.Context) error {
@@ -192,13 +203,13 @@ func (o *engineObserver) final(res *Result, err error) {
 }
 
 // safeExecute is execute with panics turned into errors (see worker.safeRun).
-func safeExecute(ctx context.Context, sc *scenario, obs observer, acc *Accelerator) (res *Result, err error) {
+func safeExecute(ctx context.Context, sc *scenario, obs observer, env Env) (res *Result, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			res, err = nil, fmt.Errorf("internal error: %v", r)
 		}
 	}()
-	return execute(ctx, sc, obs, acc)
+	return execute(ctx, sc, obs, env)
 }
 
 // GPUUnavailable returns why backend=gpu cannot run on this engine ("" when
@@ -211,4 +222,23 @@ func (e *Engine) GPUUnavailable() string {
 		return err.Error()
 	}
 	return ""
+}
+
+// training publishes the progress of the networks' training, at most once
+// per PublishInterval (and at the end of each network).
+func (o *engineObserver) training(tp TrainProgress) {
+	if tp.Net != o.trainNet {
+		o.trainNet, o.trainLoss = tp.Net, nil
+	}
+	o.trainLoss = append(o.trainLoss, tp.Loss) // beyond what published frames see
+	now := time.Now()
+	prev := o.e.latest.Load()
+	if prev == nil || now.Sub(o.last) < PublishInterval && tp.Step < tp.Steps {
+		return
+	}
+	o.last = now
+	f := *prev
+	n := len(o.trainLoss)
+	f.Train = &Training{Net: tp.Net, Step: tp.Step, Steps: tp.Steps, Loss: o.trainLoss[:n:n], Elapsed: tp.Elapsed}
+	o.e.latest.Store(&f)
 }

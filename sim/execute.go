@@ -41,9 +41,14 @@ type observer interface {
 }
 
 // execute runs a scenario to the end (or until ctx is cancelled).
-func execute(ctx context.Context, sc *scenario, obs observer, acc *Accelerator) (*Result, error) {
+func execute(ctx context.Context, sc *scenario, obs observer, env Env) (*Result, error) {
+	n, err := acquireNets(ctx, sc, env)
+	if err != nil {
+		return nil, err
+	}
 	bt := newBatch(sc)
-	be, note, err := newBackend(bt, acc)
+	bt.nets = n
+	be, note, err := newBackend(bt, env.Acc)
 	if err != nil {
 		return nil, err
 	}

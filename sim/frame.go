@@ -23,6 +23,15 @@ type Frame struct {
 	Elapsed   time.Duration
 	Done      bool   // the run finished (DF-EA filled in Rows)
 	Err       string // why the run stopped early, if it did
+	Train     *Training // the networks being trained before the first step (nil: none)
+}
+
+// Training is the state of a network's training, for display.
+type Training struct {
+	Net         string    // "score", "dftm" or "dftm-eps"
+	Step, Steps int       // steps done, of Steps
+	Loss        []float64 // the loss at every report so far (read-only)
+	Elapsed     time.Duration
 }
 
 // project writes the states xs (B×D) in plane coordinates into dst (B×2).

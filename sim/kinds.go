@@ -55,13 +55,50 @@ const (
 	HutchPP                     // Hutch++ with a reusable sketch (QR refresh interval q)
 	NAHutchPP                   // non-adaptive Hutch++
 	XTrace                      // XTrace with the improved rescaling
+	VJP                         // exact trace of the learned score's Jacobian, D JVPs (paper eq. 15)
+	VJPHutchinson               // Hutchinson on the learned score's Jacobian (m JVPs)
+	DFTM                        // DF-TM, Algorithm 1: learned E[‖x₀‖²|x_t] and the learned denoiser
+	DFTMEps                     // DF-TM in ε-space: tr F = (d/σ²)(1 − v_θ)
+)
+
+// Learned reports whether the estimator runs on the learned networks.
+func (e Estimator) Learned() bool { return e >= VJP }
+
+// Score says which score drives the particles (the `score` parameter).
+type Score int
+
+// The scores.
+const (
+	ScoreExact   Score = iota // the data's exact score
+	ScoreLearned              // the learned ε-network's score
+)
+
+// NetArch is the learned networks' architecture (the `net_arch` parameter).
+type NetArch int
+
+// The architectures.
+const (
+	ArchMLP   NetArch = iota // (x, time features) → hidden layers of net_width → D
+	ArchPaper                // the paper's 2-D toy net: x and t through 128-128-128 each, then 512-512
+)
+
+// TrainData says what the networks are trained on (the `train_data` parameter).
+type TrainData int
+
+// The training data.
+const (
+	TrainDirac   TrainData = iota // the Dirac set itself (consistent with the exact truth)
+	TrainSampler                  // fresh draws from the data set's sampler (the paper's setup)
 )
 
 var (
 	jacobianNames  = []string{"off", "ddim", "rk4", "euler", "script"}
 	targetNames    = []string{"fisher", "cov"}
 	backendNames   = []string{"auto", "cpu", "gpu"}
-	estimatorNames = []string{"hutchinson", "hutch++", "na-hutch++", "xtrace"}
+	estimatorNames = []string{"hutchinson", "hutch++", "na-hutch++", "xtrace", "vjp", "vjp-hutchinson", "dftm", "dftm-eps"}
+	scoreNames     = []string{"exact", "learned"}
+	netArchNames   = []string{"mlp", "paper"}
+	trainDataNames = []string{"dirac", "sampler"}
 	solverNames    = []string{"ddim", "euler", "heun", "rk4"}
 	probeNames     = []string{"rademacher", "gaussian", "sphere"}
 )
@@ -84,6 +121,15 @@ func (b Backend) String() string { return enumName(backendNames, int(b), "Backen
 
 // String returns the estimator's name.
 func (e Estimator) String() string { return enumName(estimatorNames, int(e), "Estimator") }
+
+// String returns the score's parameter value.
+func (s Score) String() string { return enumName(scoreNames, int(s), "Score") }
+
+// String returns the architecture's parameter value.
+func (a NetArch) String() string { return enumName(netArchNames, int(a), "NetArch") }
+
+// String returns the training data's parameter value.
+func (t TrainData) String() string { return enumName(trainDataNames, int(t), "TrainData") }
 
 // parseName returns the index of v (case-insensitive, trimmed) in names.
 func parseName(names []string, v string) (int, bool) {

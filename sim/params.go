@@ -33,6 +33,15 @@ type Params struct {
 	DFEA         int         // dfea: particles whose DF-EA error is computed (0: off)
 	Seed         uint64      // seed: the one seed of data, embedding, start and probes
 	Backend      Backend     // backend: auto, cpu, gpu
+	Score        Score       // score: exact or learned (drives the particles)
+	Net          string      // net: off, auto (trained on first use and cached) or file:PATH (a saved score net)
+	NetArch      NetArch     // net_arch: mlp or paper
+	NetWidth     int         // net_width: hidden width of the mlp
+	NetDepth     int         // net_depth: hidden layers of the mlp
+	NetSteps     int         // net_steps: training steps of each network
+	NetBatch     int         // net_batch: samples per training step
+	NetLR        float64     // net_lr: Adam learning rate (cosine-decayed to a tenth)
+	TrainData    TrainData   // train_data: dirac or sampler
 }
 
 // Defaults returns the default scenario: a good first impression in the TUI.
@@ -42,6 +51,8 @@ func Defaults() Params {
 		Solver: DefaultSolver, Jacobian: JacobianDDIM, Start: "gaussian",
 		Estimators: []Estimator{Hutchinson, HutchPP}, Probes: 6, Refresh: 1, Repeats: 8,
 		Probe: DefaultProbe, Target: TargetFisher, DFEA: 64, Seed: 1, Backend: BackendAuto,
+		Score: ScoreExact, Net: "off", NetArch: ArchMLP, NetWidth: 128, NetDepth: 3, NetSteps: 4000, NetBatch: 512,
+		NetLR: 1e-3, TrainData: TrainDirac,
 	}
 }
 

@@ -20,6 +20,7 @@ type plan struct {
 	refresh   int       // Hutch++ q
 	keepSket  bool      // Hutch++ sketches persist across steps (q > 1)
 	probe     model.Probe
+	learned   []bool // per estimator: runs on the networks (no tr C conversion)
 }
 
 // stepFunc advances x (particle k) by h to the coefficients to and returns the
@@ -40,8 +41,14 @@ func newPlan(p Params) (*plan, error) {
 	switch p.Solver {
 	case model.DDIM:
 		pl.advance, pl.trapezoid = stepDDIM, true
+		if p.Score == ScoreLearned {
+			pl.advance = stepDDIMNet
+		}
 	case model.Euler:
 		pl.advance, pl.trapezoid = stepEuler, true
+		if p.Score == ScoreLearned {
+			pl.advance = stepEulerNet
+		}
 	case model.Heun:
 		pl.advance = stepHeun
 	case model.RK4:
@@ -72,6 +79,7 @@ func newPlan(p Params) (*plan, error) {
 			return nil, err
 		}
 		pl.ests = append(pl.ests, f)
+		pl.learned = append(pl.learned, e.Learned())
 	}
 	return pl, nil
 }
@@ -91,6 +99,23 @@ func estimatorFunc(e Estimator) (estFunc, error) {
 	case XTrace:
 		return func(w *worker, op model.Operator, k, _, _, _ int) (model.Estimate, error) {
 			return model.XTrace(op, w.pl.probes, true, model.Sphere, w.bt.rngs[k])
+		}, nil
+	case VJP:
+		return func(w *worker, _ model.Operator, _, _, _, _ int) (model.Estimate, error) {
+			return model.Estimate{Value: w.bt.nets.score.TraceVJP(w.x, w.post.C), MatVecs: w.bt.D}, nil
+		}, nil
+	case VJPHutchinson:
+		return func(w *worker, _ model.Operator, k, _, _, _ int) (model.Estimate, error) {
+			w.netOp.X, w.netOp.C = w.x, w.post.C
+			return model.Hutchinson(w.netOp, w.pl.probes, w.pl.probe, w.bt.rngs[k], &w.tw), nil
+		}, nil
+	case DFTM:
+		return func(w *worker, _ model.Operator, _, _, _, _ int) (model.Estimate, error) {
+			return model.Estimate{Value: w.bt.nets.norm.Trace(w.x, w.post.C)}, nil
+		}, nil
+	case DFTMEps:
+		return func(w *worker, _ model.Operator, _, _, _, _ int) (model.Estimate, error) {
+			return model.Estimate{Value: w.bt.nets.eps.Trace(w.x, w.post.C)}, nil
 		}, nil
 	}
 	return nil, fmt.Errorf("estimators: unknown estimator %v", e)
@@ -141,4 +166,28 @@ func stepRK4Tangent(w *worker, k int, x []float64, _ float64, to model.Coeffs) (
 	d := w.bt.D
 	phi := w.bt.Phi[k*d*d : (k+1)*d*d]
 	return w.ode.StepTangent(x, phi, x, phi, w.post.C.T, to.T)
+}
+
+// stepDDIMNet is the DDIM step with the learned denoiser x̂₀ = (x − σ ε_θ)/α.
+func stepDDIMNet(w *worker, _ int, x []float64, _ float64, to model.Coeffs) (float64, error) {
+	c := w.post.C
+	w.bt.nets.score.Denoise(w.v, x, c)
+	a, b := netCoeffs(c, to)
+	for j := range x {
+		x[j] = a*x[j] + b*w.v[j]
+	}
+	return 0, nil
+}
+
+// stepEulerNet is the Euler step with the learned velocity
+// v = (f + g²/(2σ²)) x − (g² α/(2σ²)) x̂₀.
+func stepEulerNet(w *worker, _ int, x []float64, h float64, _ model.Coeffs) (float64, error) {
+	c := w.post.C
+	w.bt.nets.score.Denoise(w.v, x, c)
+	s2 := c.Sigma * c.Sigma
+	a, b := c.F+c.G2/(2*s2), c.G2*c.Alpha/(2*s2)
+	for j := range x {
+		x[j] += h * (a*x[j] - b*w.v[j])
+	}
+	return 0, nil
 }

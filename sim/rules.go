@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 
 	"fisherscope/model"
 )
@@ -41,6 +42,9 @@ func (p *Params) Validate() error {
 		if err := p.validateEstimator(e); err != nil {
 			return err
 		}
+	}
+	if err := p.validateNet(); err != nil {
+		return err
 	}
 	if p.Jacobian != JacobianOff && p.Dim > MaxPhiDim {
 		return fmt.Errorf("jacobian: %s needs dim ≤ %d (Φ is D×D per particle), got %d; use jacobian off", p.Jacobian, MaxPhiDim, p.Dim)
@@ -315,4 +319,41 @@ func (d *Param) numbers(cur float64, dir int, next func(float64) float64) []stri
 		cur = v
 	}
 	return out
+}
+
+// NeedsNet reports whether the scenario uses the learned networks.
+func (p *Params) NeedsNet() bool {
+	if p.Score == ScoreLearned {
+		return true
+	}
+	for _, e := range p.Estimators {
+		if e.Learned() {
+			return true
+		}
+	}
+	return false
+}
+
+// validateNet checks the rules of the learned half.
+func (p *Params) validateNet() error {
+	if !p.NeedsNet() {
+		return nil
+	}
+	what := "score learned"
+	for _, e := range p.Estimators {
+		if e.Learned() {
+			what = "estimator " + e.String()
+		}
+	}
+	switch {
+	case p.Net == "off":
+		return fmt.Errorf("net: %s needs a learned network (allowed: net auto, or net file:PATH)", what)
+	case p.Score == ScoreLearned && p.Solver != model.DDIM && p.Solver != model.Euler:
+		return fmt.Errorf("solver: score learned runs with ddim or euler, got %s", p.Solver)
+	case p.Score == ScoreLearned && p.Jacobian != JacobianOff:
+		return fmt.Errorf("jacobian: score learned needs jacobian off (Φ is the exact map's), got %s", p.Jacobian)
+	case p.TrainData == TrainSampler && strings.HasPrefix(p.Data, "file:"):
+		return fmt.Errorf("train_data: sampler needs a built-in data set, got %s (allowed with files: dirac)", p.Data)
+	}
+	return nil
 }

@@ -29,11 +29,18 @@ func Run(ctx context.Context, p Params, onRow func(Row)) (*Result, error) {
 
 // RunWith is Run with a shared accelerator (nil: CPU only) and limits.
 func RunWith(ctx context.Context, p Params, onRow func(Row), acc *Accelerator, lim Limits) (*Result, error) {
-	sc, err := buildScenario(p, lim)
+	return RunEnv(ctx, p, onRow, Env{Acc: acc, Limits: lim})
+}
+
+// RunEnv is Run in an environment: accelerator, limits, the cache of trained
+// networks and a training report (networks are loaded or trained before the
+// first step).
+func RunEnv(ctx context.Context, p Params, onRow func(Row), env Env) (*Result, error) {
+	sc, err := buildScenario(p, env.Limits)
 	if err != nil {
 		return nil, refusal{err}
 	}
-	return execute(ctx, sc, headless{onRow}, acc)
+	return execute(ctx, sc, headless{onRow}, env)
 }
 
 // ErrRefused is matched (errors.Is) by the errors of a scenario refused

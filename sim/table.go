@@ -137,6 +137,18 @@ func buildTable() []Param {
 		intParam("dfea", "particles whose DF-EA error is computed at the end (0: off)", 0, MaxParticles, func(p *Params) *int { return &p.DFEA }),
 		seedParam(),
 		enumParam("backend", "where the batched math runs", backendNames, func(p *Params) *Backend { return &p.Backend }),
+		enumParam("score", "score driving the particles: the data's exact one or the learned network's (needs net)", scoreNames,
+			func(p *Params) *Score { return &p.Score }),
+		netParam(),
+		enumParam("net_arch", "learned networks: mlp (net_depth layers of net_width) or paper (the paper's 2-D toy net)", netArchNames,
+			func(p *Params) *NetArch { return &p.NetArch }),
+		intParam("net_width", "hidden width of the mlp networks", 8, 1024, func(p *Params) *int { return &p.NetWidth }),
+		intParam("net_depth", "hidden layers of the mlp networks", 1, 8, func(p *Params) *int { return &p.NetDepth }),
+		intParam("net_steps", "training steps of each network", 1, 1_000_000, func(p *Params) *int { return &p.NetSteps }),
+		intParam("net_batch", "samples per training step", 8, 8192, func(p *Params) *int { return &p.NetBatch }),
+		floatParam("net_lr", "Adam learning rate (cosine-decayed to a tenth over net_steps)", "", 1e-6, 1, func(p *Params) *float64 { return &p.NetLR }),
+		enumParam("train_data", "training data: the Dirac set itself, or fresh draws from the data set's sampler (the paper's setup)", trainDataNames,
+			func(p *Params) *TrainData { return &p.TrainData }),
 	}
 }
 
@@ -341,4 +353,22 @@ func seedParam() Param {
 		next: func(p *Params, dir int) []string { // wraps around 2^64
 			return []string{strconv.FormatUint(p.Seed+uint64(int64(dir)), 10)}
 		}}
+}
+
+func netParam() Param {
+	return Param{Key: "net", Kind: KindText, Doc: "learned networks: off, auto (trained on first use, cached) or file:PATH (a saved score net)",
+		Choices: []string{"off", "auto"}, Wrap: true, Allowed: "off, auto, file:PATH",
+		set: func(p *Params, v string) error {
+			v = strings.TrimSpace(v)
+			if i, ok := parseName([]string{"off", "auto"}, v); ok {
+				p.Net = []string{"off", "auto"}[i]
+				return nil
+			}
+			if path, ok := strings.CutPrefix(v, "file:"); ok && path != "" {
+				p.Net = v
+				return nil
+			}
+			return fmt.Errorf("unknown value %q (allowed: off, auto, file:PATH)", v)
+		},
+		get: func(p *Params) string { return p.Net }}
 }

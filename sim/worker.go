@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 
+	"fisherscope/learn"
 	"fisherscope/model"
 )
 
@@ -24,6 +25,8 @@ type worker struct {
 	fullEigen bool
 	done      <-chan struct{} // the job's cancellation
 	cop       cancelOp        // the operator of the current particle
+	x         []float64       // the current particle's state (for the learned estimators)
+	netOp     *learn.FisherOp // the learned Fisher at x (nil without networks)
 }
 
 // cancelled reports whether the job's context is done (a channel poll: cheap
@@ -56,7 +59,11 @@ func (o *cancelOp) MatVec(dst, v []float64) {
 }
 
 func newWorker(bt *Batch, lo, hi int) *worker {
-	return &worker{bt: bt, pl: bt.plan, lo: lo, hi: hi, post: model.NewPosterior(bt.Mix), ode: model.NewODE(bt.Mix, bt.Sched),
+	var op *learn.FisherOp
+	if bt.nets != nil {
+		op = &learn.FisherOp{Net: bt.nets.score}
+	}
+	return &worker{netOp: op, bt: bt, pl: bt.plan, lo: lo, hi: hi, post: model.NewPosterior(bt.Mix), ode: model.NewODE(bt.Mix, bt.Sched),
 		col: make([]float64, bt.D), out: make([]float64, bt.D), v: make([]float64, bt.D),
 		draws: make([]float64, bt.Params.Repeats), first: make([]float64, bt.E), fullEigen: bt.D <= 16}
 }
@@ -101,6 +108,7 @@ func (w *worker) particle(k, i int, finish bool) error {
 			bt.EstLL[k*bt.E+e] = w.post.LogDensity
 		}
 	}
+	w.x = x
 	if err := w.estimate(k, i, trF); err != nil {
 		return err
 	}
@@ -199,7 +207,7 @@ func (w *worker) estimate(k, i int, trF float64) error {
 			if err != nil {
 				return fmt.Errorf("estimator %s: %w", bt.Params.Estimators[e], err)
 			}
-			if pl.cov {
+			if pl.cov && !pl.learned[e] {
 				est.Value = model.FisherTraceFromCov(bt.D, w.post.C, est.Value)
 			}
 			w.draws[r] = est.Value
