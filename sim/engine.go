@@ -15,15 +15,15 @@ const PublishInterval = 16 * time.Millisecond
 // Engine runs one scenario at a time in the background and publishes
 // Frames; Latest returns the newest. All methods are safe for concurrent use.
 type Engine struct {
-	mu     sync.Mutex
-	cancel context.CancelFunc
-	done   chan struct{}
-	latest atomic.Pointer[Frame]
-	paused atomic.Bool
-	tokens atomic.Int64  // single steps granted while paused
-	pace   atomic.Int64  // minimum duration of a step in ns (0: as fast as possible)
-	wake   chan struct{} // nudges a paused run
-	acc    *Accelerator
+	mu       sync.Mutex
+	cancel   context.CancelFunc
+	done     chan struct{}
+	latest   atomic.Pointer[Frame]
+	paused   atomic.Bool
+	tokens   atomic.Int64  // single steps granted while paused
+	pace     atomic.Int64  // minimum duration of a step in ns (0: as fast as possible)
+	wake     chan struct{} // nudges a paused run
+	acc      *Accelerator
 	lim      Limits // guarded by mu
 	cacheDir string // trained networks ("": DefaultCacheDir()); guarded by mu
 }

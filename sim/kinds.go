@@ -51,14 +51,14 @@ type Estimator int
 
 // The estimators.
 const (
-	Hutchinson Estimator = iota // Hutchinson's estimator with m probes
-	HutchPP                     // Hutch++ with a reusable sketch (QR refresh interval q)
-	NAHutchPP                   // non-adaptive Hutch++
-	XTrace                      // XTrace with the improved rescaling
-	VJP                         // exact trace of the learned score's Jacobian, D JVPs (paper eq. 15)
-	VJPHutchinson               // Hutchinson on the learned score's Jacobian (m JVPs)
-	DFTM                        // DF-TM, Algorithm 1: learned E[‖x₀‖²|x_t] and the learned denoiser
-	DFTMEps                     // DF-TM in ε-space: tr F = (d/σ²)(1 − v_θ)
+	Hutchinson    Estimator = iota // Hutchinson's estimator with m probes
+	HutchPP                        // Hutch++ with a reusable sketch (QR refresh interval q)
+	NAHutchPP                      // non-adaptive Hutch++
+	XTrace                         // XTrace with the improved rescaling
+	VJP                            // exact trace of the learned score's Jacobian, D JVPs (paper eq. 15)
+	VJPHutchinson                  // Hutchinson on the learned score's Jacobian (m JVPs)
+	DFTM                           // DF-TM, Algorithm 1: learned E[‖x₀‖²|x_t] and the learned denoiser
+	DFTMEps                        // DF-TM in ε-space: tr F = (d/σ²)(1 − v_θ)
 )
 
 // Learned reports whether the estimator runs on the learned networks.
