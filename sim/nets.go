@@ -20,8 +20,7 @@ type nets struct {
 
 // TrainProgress reports the training (or loading) of a scenario's networks.
 type TrainProgress struct {
-	Net    string // "score", "dftm" or "dftm-eps"
-	Cached bool   // loaded from the cache: no training
+	Net string // "score", "dftm" or "dftm-eps"
 	learn.Progress
 }
 
@@ -70,10 +69,10 @@ func acquireNets(ctx context.Context, sc *scenario, env Env) (*nets, error) {
 	if dir == "" {
 		dir = DefaultCacheDir()
 	}
-	report := func(name string, cached bool) func(learn.Progress) {
+	report := func(name string) func(learn.Progress) {
 		return func(pr learn.Progress) {
 			if env.OnTrain != nil {
-				env.OnTrain(TrainProgress{Net: name, Cached: cached, Progress: pr})
+				env.OnTrain(TrainProgress{Net: name, Progress: pr})
 			}
 		}
 	}
@@ -87,7 +86,7 @@ func acquireNets(ctx context.Context, sc *scenario, env Env) (*nets, error) {
 		if n.score, err = loadScore(sc.lim, path); err != nil {
 			return nil, err
 		}
-	} else if n.score, _, err = learn.CachedScore(ctx, dir, cfg, sc.sched, src, report("score", false)); err != nil {
+	} else if n.score, _, err = learn.CachedScore(ctx, dir, cfg, sc.sched, src, report("score")); err != nil {
 		return nil, fmt.Errorf("net: score: %w", err)
 	}
 	if n.score.Dim() != p.Dim {
@@ -103,7 +102,7 @@ func acquireNets(ctx context.Context, sc *scenario, env Env) (*nets, error) {
 		default:
 			continue
 		}
-		if *dst, _, err = learn.CachedTrace(ctx, dir, cfg, sc.sched, src, n.score, report(e.String(), false)); err != nil {
+		if *dst, _, err = learn.CachedTrace(ctx, dir, cfg, sc.sched, src, n.score, report(e.String())); err != nil {
 			return nil, fmt.Errorf("net: %s: %w", e, err)
 		}
 	}
