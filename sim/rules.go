@@ -147,6 +147,21 @@ func adaptSolver(p *Params) {
 	}
 }
 
+// adaptScore makes the learned score runnable: a network, Φ off, a solver
+// that steps with the denoiser.
+func adaptScore(p *Params) {
+	if p.Score != ScoreLearned {
+		return
+	}
+	if p.Net == "off" {
+		p.Net = "auto"
+	}
+	p.Jacobian = JacobianOff
+	if p.Solver != model.DDIM && p.Solver != model.Euler {
+		p.Solver = model.DDIM
+	}
+}
+
 func adaptSketch(p *Params) { p.Probes = max(p.Probes, 2*p.SketchSize()+1) }
 
 func adaptProbes(p *Params) {

@@ -147,3 +147,26 @@ func TestTour(t *testing.T) {
 		t.Error("esc did not end the tour")
 	}
 }
+
+// TestTrainingShown: before the first row, a network's training shows in the
+// status line and its loss in the first chart; E switches to the learned
+// score with what it needs.
+func TestTrainingShown(t *testing.T) {
+	m, src := newTestModel(t)
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	press(m, "E")
+	if m.params.Score != sim.ScoreLearned || m.params.Net != "auto" || m.params.Jacobian != sim.JacobianOff {
+		t.Fatalf("E: score %v net %q jacobian %v", m.params.Score, m.params.Net, m.params.Jacobian)
+	}
+	src.mu.Lock()
+	src.frame = &sim.Frame{Params: m.params, Grid: src.frame.Grid, Total: 31,
+		Train: &sim.Training{Net: "score", Step: 300, Steps: 1000, Loss: []float64{1, 0.8, 0.6, 0.5}, Elapsed: 3 * time.Second}}
+	src.mu.Unlock()
+	m.onTick(time.Now())
+	v := m.View()
+	for _, want := range []string{"training score net 300/1000 · loss 0.5 · ETA 7s", "training loss: score net"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("view lacks %q:\n%s", want, v)
+		}
+	}
+}

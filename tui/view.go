@@ -83,7 +83,7 @@ func (m *Model) renderChart(i, w, h int, s []series) string {
 		c.footer = m.verdict()
 	}
 	var grid []float64
-	if m.frame != nil {
+	if m.frame != nil && !(len(m.frame.Rows) == 0 && m.frame.Train != nil) { // no t axis while training
 		grid = m.frame.Grid
 	}
 	return fit(m.st.Pane.Render(c.render(m.st, s, grid)), w, h)
@@ -134,10 +134,15 @@ func (m *Model) seriesAll() [3][]series {
 	return out
 }
 
-// seriesOf extracts the three charts' series from a frame's rows.
+// seriesOf extracts the three charts' series from a frame's rows (before
+// the first row, a network's training loss goes on the first chart).
 func seriesOf(f *sim.Frame) [3][]series {
 	var out [3][]series
 	if f == nil {
+		return out
+	}
+	if len(f.Rows) == 0 && f.Train != nil {
+		out[0] = []series{{name: "training loss: " + f.Train.Net + " net", y: f.Train.Loss}}
 		return out
 	}
 	col := func(get func(sim.Row) float64) []float64 {
@@ -201,6 +206,17 @@ func (m *Model) state() string {
 		return "done"
 	case m.src.Paused():
 		return "paused"
+	case len(f.Rows) == 0 && f.Train != nil:
+		tr := f.Train
+		loss := math.NaN()
+		if n := len(tr.Loss); n > 0 {
+			loss = tr.Loss[n-1]
+		}
+		eta := ""
+		if tr.Step > 0 {
+			eta = " · ETA " + (tr.Elapsed * time.Duration(tr.Steps-tr.Step) / time.Duration(tr.Step)).Round(time.Second).String()
+		}
+		return fmt.Sprintf("training %s net %d/%d · loss %s%s", tr.Net, tr.Step, tr.Steps, fmtNum(loss), eta)
 	}
 	return "running" + m.eta(f)
 }
