@@ -21,7 +21,7 @@ const DefaultExportQuota = 64 << 20
 // engine's own ranges); the memory budget is the server's split evenly
 // between --max-sessions.
 func SessionCaps() sim.Limits {
-	return sim.Limits{MaxParticles: 65536, MaxDim: 256, MaxProbes: 256, MaxRepeats: 64, MaxSteps: 2000, MaxN: 16384}
+	return sim.Limits{MaxParticles: 65536, MaxDim: 256, MaxProbes: 256, MaxRepeats: 64, MaxSteps: 2000, MaxN: 16384, MaxNetSteps: 5000}
 }
 
 // sessionOptions confine a session: its engine limits, the data directory

@@ -3,6 +3,7 @@ package serve
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"io"
 	"log/slog"
 	"runtime/debug"
@@ -145,6 +146,7 @@ func (s *Server) runProgram(ss *session) {
 	opt := s.sessionOptions(ss.sess)
 	opt.Renderer = newRenderer(ss.sess, pty)
 	eng.SetLimits(opt.Limits)
+	eng.SetCacheDir(filepath.Join(s.cfg.StateDir, "nets")) // shared by every session: a network trains once
 	m := tui.New(ss.ctx, s.wrapSource(eng), s.cfg.Params, opt)
 	p := tea.NewProgram(m, tea.WithInput(inputClock{ss.sess, &ss.lastInput}), tea.WithOutput(ss.sess),
 		tea.WithAltScreen(), tea.WithFilter(dropSuspend), tea.WithoutSignalHandler())
