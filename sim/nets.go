@@ -79,18 +79,18 @@ func acquireNets(ctx context.Context, sc *scenario, env Env) (*nets, error) {
 	cfg := p.netConfig()
 	src, err := learn.NewSource(cfg.TrainData, sc.mix, p.Data, sc.embed, p.AmbientNoise)
 	if err != nil {
-		return nil, fmt.Errorf("train_data: %w", err)
+		return nil, refusal{fmt.Errorf("train_data: %w", err)}
 	}
 	n := &nets{}
 	if path, ok := strings.CutPrefix(p.Net, "file:"); ok {
 		if n.score, err = loadScore(sc.lim, path); err != nil {
-			return nil, err
+			return nil, refusal{err}
 		}
 	} else if n.score, _, err = learn.CachedScore(ctx, dir, cfg, sc.sched, src, report("score")); err != nil {
 		return nil, fmt.Errorf("net: score: %w", err)
 	}
 	if n.score.Dim() != p.Dim {
-		return nil, fmt.Errorf("net: the score network is for D=%d, dim is %d", n.score.Dim(), p.Dim)
+		return nil, refusal{fmt.Errorf("net: the score network is for D=%d, dim is %d", n.score.Dim(), p.Dim)}
 	}
 	for _, e := range p.Estimators {
 		var dst **learn.TraceNet
@@ -129,4 +129,36 @@ func loadScore(lim Limits, path string) (*learn.ScoreNet, error) {
 func netCoeffs(c, to model.Coeffs) (a, b float64) {
 	a = to.Sigma / c.Sigma
 	return a, to.Alpha - c.Alpha*a
+}
+
+// Trained are a scenario's networks, for `fisherscope train` and the tables.
+type Trained struct {
+	Score     *learn.ScoreNet
+	Norm, Eps *learn.TraceNet // DF-TM (Algorithm 1) and its ε-space variant (nil unless asked for)
+	Data      model.Mixture   // the data in R^D the networks were trained for
+	Schedule  model.Schedule
+}
+
+// Train loads or trains the networks of p (with net auto or file:PATH): the
+// score, and with dftm also both DF-TM networks. env gives the cache and the
+// progress report.
+func Train(ctx context.Context, p Params, dftm bool, env Env) (*Trained, error) {
+	if p.Net == "off" {
+		p.Net = "auto"
+	}
+	if dftm {
+		p.Estimators = []Estimator{DFTM, DFTMEps}
+	} else if !p.NeedsNet() {
+		p.Estimators = []Estimator{VJP}
+	}
+	p.Jacobian, p.Particles, p.DFEA = JacobianOff, 1, 0 // nothing of a run is needed
+	sc, err := buildScenario(p, env.Limits)
+	if err != nil {
+		return nil, refusal{err}
+	}
+	n, err := acquireNets(ctx, sc, env)
+	if err != nil {
+		return nil, err
+	}
+	return &Trained{Score: n.score, Norm: n.norm, Eps: n.eps, Data: sc.mix, Schedule: sc.sched}, nil
 }
