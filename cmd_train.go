@@ -80,4 +80,3 @@ func traceInfo(n *learn.TraceNet) *learn.Info {
 	i := n.Info()
 	return &i
 }
-

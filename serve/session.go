@@ -3,9 +3,9 @@ package serve
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"io"
 	"log/slog"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"sync"
