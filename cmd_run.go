@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"flag"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"strings"
 
 	"fisherscope/export"
+	"fisherscope/paper"
 	"fisherscope/presets"
 	"fisherscope/sim"
 )
@@ -42,6 +44,9 @@ func (f *runFlags) run(ctx context.Context, stdout, stderr io.Writer) error {
 	p, err := f.load()
 	if err != nil {
 		return err
+	}
+	if p.Report != "" {
+		return f.runReport(ctx, p, stdout, stderr)
 	}
 	runs := p.Runs()
 	lim := f.limits()
@@ -146,4 +151,50 @@ func writeRuns(w io.Writer, f *runFlags, p *presets.Preset, runs []presets.Run, 
 		sr[i] = export.SweepRun{Values: r.Values, Result: results[i]}
 	}
 	return export.WriteSweepTable(w, keys, sr)
+}
+
+// runReport prints the table a report preset asks for (the paper's Table 1
+// or 2, measured on learned networks against the exact truth).
+func (f *runFlags) runReport(ctx context.Context, p *presets.Preset, stdout, stderr io.Writer) error {
+	if f.format.String() != "table" {
+		return refused(fmt.Errorf("preset %s: report %s prints a table only (allowed: --format table)", p.Name, p.Report))
+	}
+	if len(p.Sweep) > 0 {
+		return refused(fmt.Errorf("preset %s: a report preset cannot sweep", p.Name))
+	}
+	bar := newProgress(stderr, f.quiet)
+	env := sim.Env{Limits: f.limits(), OnTrain: func(tp sim.TrainProgress) {
+		bar.label = fmt.Sprintf("train %s net · loss %.4g", tp.Net, tp.Loss)
+		bar.update(tp.Step, tp.Steps)
+	}}
+	bar.begin("preparing " + p.Report)
+	write := func(w io.Writer) error {
+		fmt.Fprintf(w, "# preset %s\n", p.Name)
+		for _, l := range strings.Split(p.Description, "\n") {
+			fmt.Fprintf(w, "# %s\n", l)
+		}
+		if p.Report == "table1" {
+			rows, err := paper.MeasureTable1(ctx, p.Params, env, 200)
+			bar.end()
+			if err != nil {
+				return err
+			}
+			return paper.WriteTable1(w, rows)
+		}
+		t, err := paper.MeasureTable2(ctx, p.Params, env)
+		bar.end()
+		if err != nil {
+			return err
+		}
+		return t.Write(w)
+	}
+	var buf bytes.Buffer
+	if err := write(&buf); err != nil {
+		return fmt.Errorf("%s: %w", p.Report, err)
+	}
+	if f.out != "" {
+		return writeFile(f.out, func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err })
+	}
+	_, err := stdout.Write(buf.Bytes())
+	return err
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -117,13 +118,22 @@ func (d *decoder) top(k string, prim toml.Primitive) error {
 			d.p.Description = strings.TrimSpace(s)
 			return nil
 		}))
+	case "report":
+		return d.md.PrimitiveDecode(prim, valueFunc(func(v any) error {
+			s, ok := v.(string)
+			if !ok || !slices.Contains(ReportNames(), s) {
+				return fmt.Errorf("report: want one of %s, got %v", strings.Join(ReportNames(), ", "), v)
+			}
+			d.p.Report = s
+			return nil
+		}))
 	case "params":
 		return d.table(k, prim, d.param)
 	case "sweep":
 		return d.table(k, prim, d.axis)
 	}
 	return d.md.PrimitiveDecode(prim, valueFunc(func(any) error {
-		return fmt.Errorf("unknown key %q (allowed top level: description, [params], [sweep])", k)
+		return fmt.Errorf("unknown key %q (allowed top level: description, report, [params], [sweep])", k)
 	}))
 }
 

@@ -25,6 +25,7 @@ type Preset struct {
 	Description string
 	Params      sim.Params // base parameters (defaults overridden by [params])
 	Sweep       []Axis     // optional sweep axes, outermost first
+	Report      string     // optional: a table `run` prints instead of the run's (one of ReportNames)
 	Source      string     // "embedded" or the file path
 }
 
@@ -155,3 +156,8 @@ func (p *Preset) Runs() []Run {
 	}
 	return runs
 }
+
+// ReportNames are the tables a preset's report key may ask `run` for: the
+// paper's Table 2 (trace errors of the learned methods against the exact
+// truth at six times) and Table 1 (their cost against the dimension).
+func ReportNames() []string { return []string{"table1", "table2"} }
