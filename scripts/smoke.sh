@@ -47,6 +47,14 @@ tm send-keys -t smoke :
 tm send-keys -t smoke -l "particles -3"
 tm send-keys -t smoke Enter
 expect "particles: \"-3\" is not an integer"
+tm send-keys -t smoke -l "PPP" # three keys in one write: each counts
+expect "m=15"
+tm resize-window -t smoke -x 60 -y 20
+expect "? help · q quit"
+tm resize-window -t smoke -x 30 -y 10
+expect "terminal too small"
+tm resize-window -t smoke -x 120 -y 40
+expect "particles · t="
 tm send-keys -t smoke "?"
 expect "fisherscope keys"
 tm send-keys -t smoke x
