@@ -220,9 +220,9 @@ func withFactor(d Param, f float64) Param { d.Factor = f; return d }
 
 func withDelta(d Param, step float64) Param { d.Delta = step; return d }
 
-func dataParam() Param {
-	names := model.DatasetNames()
-	return Param{Key: "data", Kind: KindText, Doc: "data set (file: a CSV of 2-D points)", Choices: names, Wrap: true,
+// nameOrFileParam is a parameter that takes one of names or file:PATH.
+func nameOrFileParam(key, doc string, names []string, wrap bool, f func(*Params) *string) Param {
+	return Param{Key: key, Kind: KindText, Doc: doc, Choices: names, Wrap: wrap,
 		Allowed: strings.Join(names, ", ") + ", file:PATH",
 		set: func(p *Params, v string) error {
 			v = strings.TrimSpace(v)
@@ -230,35 +230,27 @@ func dataParam() Param {
 				if path == "" {
 					return fmt.Errorf("file: needs a path")
 				}
-				p.Data = v
+				*f(p) = v
 				return nil
 			}
 			i, ok := parseName(names, v)
 			if !ok {
 				return fmt.Errorf("unknown value %q (allowed: %s, file:PATH)", v, strings.Join(names, ", "))
 			}
-			p.Data = names[i]
+			*f(p) = names[i]
 			return nil
 		},
-		get: func(p *Params) string { return p.Data }}
+		get: func(p *Params) string { return *f(p) }}
+}
+
+func dataParam() Param {
+	return nameOrFileParam("data", "data set (file: a CSV of 2-D points)", model.DatasetNames(), true,
+		func(p *Params) *string { return &p.Data })
 }
 
 func startParam() Param {
-	return Param{Key: "start", Kind: KindText, Doc: "initial states: N(0, σ_T² I) (N(0, I) for sd-*) or a file of points",
-		Choices: []string{"gaussian"}, Allowed: "gaussian, file:PATH",
-		set: func(p *Params, v string) error {
-			v = strings.TrimSpace(v)
-			if _, ok := parseName([]string{"gaussian"}, v); ok {
-				p.Start = "gaussian"
-				return nil
-			}
-			if path, ok := strings.CutPrefix(v, "file:"); ok && path != "" {
-				p.Start = v
-				return nil
-			}
-			return fmt.Errorf("unknown value %q (allowed: gaussian, file:PATH)", v)
-		},
-		get: func(p *Params) string { return p.Start }}
+	return nameOrFileParam("start", "initial states: N(0, σ_T² I) (N(0, I) for sd-*) or a file of points", []string{"gaussian"}, false,
+		func(p *Params) *string { return &p.Start })
 }
 
 func tEndParam() Param {
@@ -356,19 +348,6 @@ func seedParam() Param {
 }
 
 func netParam() Param {
-	return Param{Key: "net", Kind: KindText, Doc: "learned networks: off, auto (trained on first use, cached) or file:PATH (a saved score net)",
-		Choices: []string{"off", "auto"}, Wrap: true, Allowed: "off, auto, file:PATH",
-		set: func(p *Params, v string) error {
-			v = strings.TrimSpace(v)
-			if i, ok := parseName([]string{"off", "auto"}, v); ok {
-				p.Net = []string{"off", "auto"}[i]
-				return nil
-			}
-			if path, ok := strings.CutPrefix(v, "file:"); ok && path != "" {
-				p.Net = v
-				return nil
-			}
-			return fmt.Errorf("unknown value %q (allowed: off, auto, file:PATH)", v)
-		},
-		get: func(p *Params) string { return p.Net }}
+	return nameOrFileParam("net", "learned networks: off, auto (trained on first use, cached) or file:PATH (a saved score net)",
+		[]string{"off", "auto"}, true, func(p *Params) *string { return &p.Net })
 }
