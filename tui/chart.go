@@ -79,17 +79,24 @@ func (c *seriesChart) render(st Styles, ss []series, grid []float64) string {
 }
 
 func (c *seriesChart) plot(st Styles, ss []series, grid []float64, total int, lo, hi float64, ch int) string {
-	yfmt := func(_ int, v float64) string { return fmtAxis(v, c.log) }
-	xfmt := func(_ int, v float64) string {
-		i := int(math.Round(v))
-		if i < 0 || i >= len(grid) {
-			return ""
-		}
-		return "t=" + fmtNum(grid[i])
+	gh := max(ch-2, 1) // graph rows (the x axis and its labels take two)
+	ystep := niceStep(hi-lo, max(gh/3, 1))
+	if c.log {
+		ystep = math.Max(1, math.Ceil((hi-lo)/float64(max(gh/2, 1)))) // whole decades, evenly spaced
 	}
+	yfmt := func(_ int, v float64) string {
+		return tickLabel(v, ystep, (hi-lo)/float64(gh), func(x float64) string { return fmtAxis(x, c.log) })
+	}
+	tstep := 1.0
+	if len(grid) > 1 {
+		tstep = niceStep(math.Abs(grid[0]-grid[len(grid)-1]), max((c.w-8)/10, 1))
+	}
+	gw := 0 // the graph's width, known once the chart exists
+	xfmt := func(col int, v float64) string { return timeLabel(col, gw, v, grid, tstep) }
 	lc := linechart.New(c.w, ch, 0, float64(total-1), lo, hi,
-		linechart.WithXYSteps(3, 2), linechart.WithStyles(st.Axis, st.Label, st.Label),
+		linechart.WithXYSteps(1, 1), linechart.WithStyles(st.Axis, st.Label, st.Label),
 		linechart.WithXLabelFormatter(xfmt), linechart.WithYLabelFormatter(yfmt))
+	gw = lc.GraphWidth()
 	lc.DrawXYAxisAndLabel()
 	for _, s := range drawOrder(ss) {
 		bg := graph.NewBrailleGrid(lc.GraphWidth(), lc.GraphHeight(), lc.MinX(), lc.MaxX(), lc.MinY(), lc.MaxY())

@@ -31,10 +31,12 @@ func (p *particlesPane) render(st Styles, f *sim.Frame, trails [][]float64) stri
 	}
 	x0, x1, y0, y1 := bounds(f.Data)
 	x0, x1, y0, y1 = square(x0, x1, y0, y1, p.w-axisLabelWidth, p.h-3)
-	lc := linechart.New(p.w, p.h-1, x0, x1, y0, y1, linechart.WithXYSteps(2, 2),
+	gw, gh := max(p.w-axisLabelWidth, 1), max(p.h-3, 1)
+	xs, ys := niceStep(x1-x0, max(gw/8, 1)), niceStep(y1-y0, max(gh/4, 1))
+	lc := linechart.New(p.w, p.h-1, x0, x1, y0, y1, linechart.WithXYSteps(1, 1),
 		linechart.WithStyles(st.Axis, st.Label, st.Label),
-		linechart.WithXLabelFormatter(func(_ int, v float64) string { return fmtNum(v) }),
-		linechart.WithYLabelFormatter(func(_ int, v float64) string { return fmtNum(v) }))
+		linechart.WithXLabelFormatter(func(_ int, v float64) string { return tickLabel(v, xs, (x1-x0)/float64(gw), fmtNum) }),
+		linechart.WithYLabelFormatter(func(_ int, v float64) string { return tickLabel(v, ys, (y1-y0)/float64(gh), fmtNum) }))
 	lc.DrawXYAxisAndLabel()
 	draw := func(pts []float64, s lipgloss.Style, glyph rune) {
 		bg := graph.NewBrailleGrid(lc.GraphWidth(), lc.GraphHeight(), x0, x1, y0, y1)
