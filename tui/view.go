@@ -99,7 +99,12 @@ func fit(s string, w, h int) string {
 		lines = append(lines, "")
 	}
 	for i, l := range lines {
-		lines[i] = lipgloss.NewStyle().Width(w).MaxWidth(w).Render(l)
+		switch lw := lipgloss.Width(l); {
+		case lw < w:
+			lines[i] = l + strings.Repeat(" ", w-lw)
+		case lw > w:
+			lines[i] = truncate(l, w)
+		}
 	}
 	return strings.Join(lines, "\n")
 }
