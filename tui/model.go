@@ -340,12 +340,15 @@ func (m *Model) onKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.export()
 	case key.Matches(k, m.keys.Log):
 		m.logY = !m.logY
+		m.setMsg(map[bool]string{true: "y axes: log", false: "y axes: linear"}[m.logY], false)
 		m.invalidate()
 	case key.Matches(k, m.keys.Trails):
 		m.trails, m.trail = !m.trails, nil
+		m.setMsg("trails: "+onOff(m.trails), false)
 		m.invalidate()
 	case key.Matches(k, m.keys.Tab):
 		m.focus = (m.focus + 1) % 3
+		m.setMsg("focus: "+m.charts[m.focus].title, false)
 		m.invalidate()
 	case key.Matches(k, m.keys.Preset):
 		m.loadPreset("")
@@ -366,6 +369,7 @@ func (m *Model) onKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.setMsg(fmt.Sprintf("loop %v", m.loop), false)
 	case key.Matches(k, m.keys.Zoom):
 		m.zoom = !m.zoom
+		m.setMsg("zoom: "+onOff(m.zoom)+" (tab: next chart)", false)
 		m.invalidate()
 	case key.Matches(k, m.keys.Ghost, m.keys.Pin, m.keys.Unpin, m.keys.Lock, m.keys.Board):
 		m.compareKey(k)
@@ -611,6 +615,7 @@ func (m *Model) compareKey(k tea.KeyMsg) {
 		m.setMsg("y axes locked: "+onOff(on), false)
 	case key.Matches(k, m.keys.Board):
 		m.board = !m.board
+		m.setMsg("scoreboard: "+onOff(m.board), false)
 	}
 	m.invalidate()
 }
