@@ -78,7 +78,10 @@ func (e *Engine) Restart(ctx context.Context, p Params) error {
 	obs := &engineObserver{e: e, sc: sc}
 	start := make([]float64, 2*p.Particles)
 	project(start, sc.start, p.Dim, sc.embed)
-	e.latest.Store(&Frame{Params: p, Total: len(sc.grid), Grid: sc.grid, T: sc.grid[0], Positions: start, Data: sc.data2d})
+	if historyEvery(p.Particles, len(sc.grid)) > 0 {
+		obs.hist = []Snapshot{{T: sc.grid[0], Positions: start}}
+	}
+	e.latest.Store(&Frame{Params: p, Total: len(sc.grid), Grid: sc.grid, T: sc.grid[0], Positions: start, Data: sc.data2d, History: obs.hist})
 	go func() {
 		defer close(done)
 		res, err := safeExecute(rctx, sc, obs, Env{Acc: e.acc, Limits: lim, CacheDir: cacheDir, OnTrain: obs.training})
@@ -137,6 +140,8 @@ type engineObserver struct {
 
 	trainNet  string    // the network being trained
 	trainLoss []float64 // its loss history
+
+	hist []Snapshot // positions every histEvery rows (frames share a prefix)
 }
 
 func (o *engineObserver) wait(ctx context.Context) error {
@@ -171,16 +176,26 @@ func (o *engineObserver) wait(ctx context.Context) error {
 
 func (o *engineObserver) row(bt *Batch, rows []Row, backend, note string) {
 	now := time.Now()
+	var pos []float64
+	// After row i the states are at grid[i+1]; the last row (no step) adds nothing.
+	if every := historyEvery(bt.B, len(o.sc.grid)); every > 0 && len(rows) < len(o.sc.grid) &&
+		(len(rows)%every == 0 || len(rows) == len(o.sc.grid)-1) {
+		pos = make([]float64, 2*bt.B)
+		project(pos, bt.X, bt.D, o.sc.embed)
+		o.hist = append(o.hist, Snapshot{T: bt.Grid[min(len(rows), len(bt.Grid)-1)], Positions: pos})
+	}
 	if now.Sub(o.last) < PublishInterval && len(rows) < len(o.sc.grid) && !o.e.paused.Load() {
 		return
 	}
 	o.last = now
-	pos := make([]float64, 2*bt.B)
-	project(pos, bt.X, bt.D, o.sc.embed)
+	if pos == nil {
+		pos = make([]float64, 2*bt.B)
+		project(pos, bt.X, bt.D, o.sc.embed)
+	}
 	mv, qr := costs(rows)
 	t := bt.Grid[min(len(rows), len(bt.Grid)-1)]
 	o.e.latest.Store(&Frame{Params: o.sc.p, Backend: backend, Note: note, Rows: rows[:len(rows):len(rows)], Total: len(o.sc.grid), Grid: o.sc.grid,
-		T: t, Positions: pos, Data: o.sc.data2d, MatVecs: mv, QRs: qr, Elapsed: now.Sub(o.t0)})
+		T: t, Positions: pos, Data: o.sc.data2d, MatVecs: mv, QRs: qr, Elapsed: now.Sub(o.t0), History: o.hist[:len(o.hist):len(o.hist)]})
 }
 
 // final publishes the last frame of a run: complete, or with its error.

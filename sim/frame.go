@@ -23,7 +23,28 @@ type Frame struct {
 	Elapsed   time.Duration
 	Done      bool      // the run finished (DF-EA filled in Rows)
 	Err       string    // why the run stopped early, if it did
-	Train     *Training // the networks being trained before the first step (nil: none)
+	Train     *Training  // the networks being trained before the first step (nil: none)
+	History   []Snapshot // particle positions at earlier rows, oldest first (subsampled to a memory bound; read-only)
+}
+
+// Snapshot is the particles' positions in the data plane at time T.
+type Snapshot struct {
+	T         float64
+	Positions []float64 // B×2
+}
+
+// maxHistory bounds the memory of a run's position history.
+const maxHistory = 32 << 20
+
+// historyEvery returns every how many rows a run of b particles and rows
+// rows records its positions (0: never, when one snapshot is already too big).
+func historyEvery(b, rows int) int {
+	per := 16 * b
+	if per > maxHistory {
+		return 0
+	}
+	keep := maxHistory / per
+	return max(1, (rows+keep-1)/keep)
 }
 
 // Training is the state of a network's training, for display.

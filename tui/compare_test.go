@@ -170,3 +170,29 @@ func TestTrainingShown(t *testing.T) {
 		}
 	}
 }
+
+// TestWheelMovesTime: on the real engine a finished run keeps its particles'
+// history; the wheel shows them at earlier times and back to live.
+func TestWheelMovesTime(t *testing.T) {
+	m, eng := newServedModel(t, Options{})
+	waitFor(t, func() bool { f := eng.Latest(); m.onTick(time.Now()); return f != nil && f.Done && m.frame == f })
+	h := m.frame.History
+	if len(h) != len(m.frame.Grid) || h[0].T != m.frame.Grid[0] || h[len(h)-1].T != m.frame.T {
+		t.Fatalf("history: %d snapshots for %d rows", len(h), len(m.frame.Grid))
+	}
+	wheel := func(b tea.MouseButton) {
+		m.Update(tea.MouseMsg{X: 5, Y: 5, Button: b, Action: tea.MouseActionPress})
+		m.onTick(time.Now())
+	}
+	wheel(tea.MouseButtonWheelUp)
+	wheel(tea.MouseButtonWheelUp)
+	want := "particles · t=" + fmtNum(h[len(h)-2].T)
+	if v := m.View(); !strings.Contains(v, want) {
+		t.Errorf("after two wheel-ups the view lacks %q", want)
+	}
+	wheel(tea.MouseButtonWheelDown)
+	wheel(tea.MouseButtonWheelDown)
+	if m.scrub != -1 {
+		t.Errorf("scrub %d, want live", m.scrub)
+	}
+}

@@ -84,6 +84,7 @@ type Model struct {
 	board     bool          // the scoreboard replaces the particles
 	zoom      bool          // the focused chart fills the screen
 	tour      tour          // the guided tour (step −1: not touring)
+	scrub     int           // particles shown at History[scrub] (−1: live)
 	queue     []presets.Run // sweep points still to run (each is pinned when done)
 	queued    string        // label of the sweep point running now
 
@@ -146,7 +147,7 @@ func New(ctx context.Context, src Source, p sim.Params, opt Options) *Model {
 		}
 	}
 	m.input.SetSuggestions(commandSuggestions(m.presets))
-	m.tour.step = -1
+	m.tour.step, m.scrub = -1, -1
 	m.rs = newRestarter(ctx, src)
 	m.apply(p)
 	return m
@@ -157,6 +158,7 @@ func (m *Model) apply(p sim.Params) {
 	m.params = p
 	m.want = fingerprint(p)
 	m.appliedAt = time.Now()
+	m.scrub = -1
 	m.trail = nil
 	m.rs.request(p)
 }
@@ -654,10 +656,10 @@ func (m *Model) onMouse(e tea.MouseMsg) {
 		} else if i, ok := m.chartAt(e.X, e.Y); ok {
 			m.focus, m.zoom = i, true
 		}
-	case tea.MouseButtonWheelDown:
-		m.focus = (m.focus + 1) % 3
 	case tea.MouseButtonWheelUp:
-		m.focus = (m.focus + 2) % 3
+		m.scrubBy(-1)
+	case tea.MouseButtonWheelDown:
+		m.scrubBy(+1)
 	default:
 		return
 	}
@@ -679,4 +681,25 @@ func (m *Model) chartAt(x, y int) (int, bool) {
 		return m.focus, true
 	}
 	return min(y/(bodyH/3), 2), true
+}
+
+// scrubBy moves the particles' time by dir snapshots (−1: earlier, towards
+// T; +1: later); past the newest it is live again.
+func (m *Model) scrubBy(dir int) {
+	if m.frame == nil || len(m.frame.History) == 0 {
+		return
+	}
+	n := len(m.frame.History)
+	i := m.scrub
+	if i < 0 {
+		i = n
+	}
+	i = max(i+dir, 0)
+	if i >= n {
+		m.scrub = -1
+		m.setMsg("particles: live", false)
+		return
+	}
+	m.scrub = i
+	m.setMsg(fmt.Sprintf("particles at t=%s (wheel down: later, past the end: live)", fmtNum(m.frame.History[i].T)), false)
 }

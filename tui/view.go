@@ -56,7 +56,7 @@ func (m *Model) render(force bool) {
 		board := m.st.Title.Render("scoreboard (i: particles)") + "\n" + scoreboard(m.frame, m.cmp.pins, leftW-2)
 		m.vPart = m.st.Pane.Render(fit(board, leftW-2, bodyH-2))
 	} else {
-		m.vPart = m.st.Pane.Render(m.part.render(m.st, m.frame, m.trail))
+		m.vPart = m.st.Pane.Render(m.part.render(m.st, m.shownFrame(), m.trail))
 	}
 	m.vPart = fit(m.vPart, leftW, bodyH)
 	ss := m.seriesAll()
@@ -357,4 +357,16 @@ func splitColumns(b []key.Binding, n int) [][]key.Binding {
 		out = append(out, b[i:min(i+per, len(b))])
 	}
 	return out
+}
+
+// shownFrame is the frame the particles pane draws: the live one, or, while
+// scrubbing, a copy at the chosen snapshot.
+func (m *Model) shownFrame() *sim.Frame {
+	f := m.frame
+	if f == nil || m.scrub < 0 || m.scrub >= len(f.History) {
+		return f
+	}
+	g := *f
+	g.T, g.Positions = f.History[m.scrub].T, f.History[m.scrub].Positions
+	return &g
 }
