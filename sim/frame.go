@@ -21,8 +21,8 @@ type Frame struct {
 	MatVecs   int64     // matvecs spent so far, all estimators
 	QRs       int64     // QR factorisations so far
 	Elapsed   time.Duration
-	Done      bool      // the run finished (DF-EA filled in Rows)
-	Err       string    // why the run stopped early, if it did
+	Done      bool       // the run finished (DF-EA filled in Rows)
+	Err       string     // why the run stopped early, if it did
 	Train     *Training  // the networks being trained before the first step (nil: none)
 	History   []Snapshot // particle positions at earlier rows, oldest first (subsampled to a memory bound; read-only)
 }
