@@ -37,8 +37,10 @@ func TestServedSessionConfined(t *testing.T) {
 	c.waitFor(t, "data = file:pts.csv")
 	cmd("probes 4096")
 	c.waitFor(t, "above this server's limit 256")
-	cmd("particles 65536")
-	c.waitFor(t, "particles = 65536") // allowed: within the caps and the memory share
+	cmd("particles 70000")
+	c.waitFor(t, "above this server's limit 65536")
+	cmd("particles 2048")
+	c.waitFor(t, "particles = 2048") // allowed: within the caps and the memory share
 	io.WriteString(c.stdin, "e")
 	c.waitFor(t, "exported exports/tester-")
 	for _, bad := range []string{"root:", data, state} { // file contents, server paths

@@ -69,14 +69,14 @@ func TestExportQuota(t *testing.T) {
 	dir := t.TempDir()
 	m, _ := newServedModel(t, Options{ExportDir: dir, ExportQuota: 1})
 	waitFor(t, func() bool { m.onTick(time.Now()); return m.frame != nil })
-	press(m, "e")
+	exportKey(m)
 	if m.msgErr || strings.Contains(m.msg, dir) {
 		t.Fatalf("first export: %q (must not show the server's directory)", m.msg)
 	}
 	n := countFiles(t, dir)
 	for i := 0; i < 3; i++ {
 		m.opt.Now = func() time.Time { return time.Unix(int64(1000+i), 0) }
-		press(m, "e")
+		exportKey(m)
 	}
 	if !m.msgErr || !strings.Contains(m.msg, "quota") || countFiles(t, dir) != n {
 		// the first export filled the 1-byte quota: nothing more is written
@@ -114,7 +114,9 @@ func TestKeyStorm(t *testing.T) {
 			m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(keys[r.IntN(len(keys))] + keys[r.IntN(len(keys))])})
 		default:
 			k := keys[r.IntN(len(keys))]
-			if k == "tab" || k == " " {
+			if k == "e" {
+				exportKey(m)
+			} else if k == "tab" || k == " " {
 				press(m, map[string]string{"tab": "tab", " ": "space"}[k])
 			} else {
 				m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)})

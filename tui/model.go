@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -85,6 +86,7 @@ type Model struct {
 	zoom      bool          // the focused chart fills the screen
 	tour      tour          // the guided tour (step −1: not touring)
 	scrub     int           // particles shown at History[scrub] (−1: live)
+	exporting bool          // an export is being written
 	queue     []presets.Run // sweep points still to run (each is pinned when done)
 	queued    string        // label of the sweep point running now
 
@@ -193,6 +195,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.onKey(msg)
 	case tea.MouseMsg:
 		m.onMouse(msg)
+	case exportDone:
+		m.onExportDone(msg)
 	}
 	return m, nil
 }
@@ -339,7 +343,7 @@ func (m *Model) onKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.input.SetValue("")
 		return m, m.input.Focus()
 	case key.Matches(k, m.keys.Export):
-		m.export()
+		return m, m.export()
 	case key.Matches(k, m.keys.Log):
 		m.logY = !m.logY
 		m.setMsg(map[bool]string{true: "y axes: log", false: "y axes: linear"}[m.logY], false)
@@ -486,32 +490,59 @@ func (m *Model) loadPreset(name string) {
 	m.setMsg(presetNote(pr, len(runs)), false)
 }
 
-// export writes the current frame next to the working directory.
-func (m *Model) export() {
-	if m.frame == nil {
+// export starts writing the current frame into the export directory (one
+// export at a time, within the quota); exportDone reports the outcome.
+func (m *Model) export() tea.Cmd {
+	switch {
+	case m.frame == nil:
 		m.setMsg("export: no frame yet", true)
-		return
+		return nil
+	case m.exporting:
+		m.setMsg("export: one is already being written", true)
+		return nil
 	}
 	if err := m.checkQuota(); err != nil {
 		m.setMsg(err.Error(), true)
-		return
+		return nil
 	}
-	if err := os.MkdirAll(m.opt.ExportDir, 0o700); err != nil {
-		m.setMsg("export: cannot create the export directory", true)
-		return
+	m.exporting = true
+	m.setMsg("exporting…", false)
+	f, opt, base := m.frame, m.opt, "fisherscope-"+m.opt.Now().Format("20060102-150405")
+	return func() tea.Msg { return writeExport(f, opt, base) }
+}
+
+// exportDone reports a finished export.
+type exportDone struct {
+	paths []string
+	err   error
+}
+
+// writeExport writes frame f under opt.ExportDir (off the event loop: a
+// large frame's PNGs take a while) and says what was written.
+func writeExport(f *sim.Frame, opt Options, name string) exportDone {
+	if err := os.MkdirAll(opt.ExportDir, 0o700); err != nil {
+		return exportDone{err: errors.New("export: cannot create the export directory")}
 	}
-	base := filepath.Join(m.opt.ExportDir, "fisherscope-"+m.opt.Now().Format("20060102-150405"))
-	paths, err := export.Frame(base, m.frame)
+	paths, err := export.Frame(filepath.Join(opt.ExportDir, name), f)
 	if err != nil {
-		m.setMsg(err.Error(), true)
-		return
+		return exportDone{err: err}
 	}
-	if m.opt.Served {
+	if opt.Served {
 		for i, p := range paths { // the server's own directories are not the client's business
-			paths[i] = filepath.Join(m.opt.ExportShown, filepath.Base(p))
+			paths[i] = filepath.Join(opt.ExportShown, filepath.Base(p))
 		}
 	}
-	m.setMsg("exported "+strings.Join(paths, ", "), false)
+	return exportDone{paths: paths}
+}
+
+// onExportDone shows an export's outcome.
+func (m *Model) onExportDone(d exportDone) {
+	m.exporting = false
+	if d.err != nil {
+		m.setMsg(d.err.Error(), true)
+		return
+	}
+	m.setMsg("exported "+strings.Join(d.paths, ", "), false)
 }
 
 // checkQuota refuses an export when the export directory holds ExportQuota

@@ -135,6 +135,16 @@ func TestHelpOverlayListsEveryKey(t *testing.T) {
 	}
 }
 
+// exportKey presses e and runs the export it starts, as the program would.
+func exportKey(m *Model) {
+	_, cmd := m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("e")})
+	if cmd != nil {
+		if d, ok := cmd().(exportDone); ok {
+			m.Update(d)
+		}
+	}
+}
+
 func press(m *Model, k string) {
 	switch k {
 	case "space":
@@ -236,7 +246,7 @@ func TestGlobalKeys(t *testing.T) {
 	waitFor(t, func() bool { return src.count() > n })
 	dir := t.TempDir()
 	m.opt.ExportDir = dir
-	press(m, "e")
+	exportKey(m)
 	if !strings.Contains(m.msg, "exported") || m.msgErr {
 		t.Fatalf("export: %q", m.msg)
 	}
