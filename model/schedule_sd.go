@@ -91,10 +91,15 @@ func (s *SD) Grid(steps int, tEnd float64) ([]float64, error) {
 	if tEnd != 0 {
 		return nil, fmt.Errorf("schedule %s: t_end=%g not allowed (the discrete grid ends at 0)", s.Name(), tEnd)
 	}
+	// NumPy: step = 999/(n−1); y_i = i·step; y[-1] = 999 exactly; round half to even.
 	g := make([]float64, steps+1)
+	step := 999 / float64(steps)
 	for i := range g {
-		k := math.RoundToEven(999 * float64(i) / float64(steps))
-		g[steps-i] = k / 1000
+		y := float64(i) * step
+		if i == steps {
+			y = 999
+		}
+		g[steps-i] = math.RoundToEven(y) / 1000
 	}
 	return g, nil
 }
