@@ -64,6 +64,9 @@ const (
 // Learned reports whether the estimator runs on the learned networks.
 func (e Estimator) Learned() bool { return e >= VJP }
 
+// Grid is how the time grid is spaced (the `grid` parameter).
+type Grid = model.GridKind
+
 // Score says which score drives the particles (the `score` parameter).
 type Score int
 
@@ -97,6 +100,7 @@ var (
 	backendNames   = []string{"auto", "cpu", "gpu"}
 	estimatorNames = []string{"hutchinson", "hutch++", "na-hutch++", "xtrace", "vjp", "vjp-hutchinson", "dftm", "dftm-eps"}
 	scoreNames     = []string{"exact", "learned"}
+	gridNames      = []string{"auto", "uniform", "logsnr", "karras"}
 	netArchNames   = []string{"mlp", "paper"}
 	trainDataNames = []string{"dirac", "sampler"}
 	solverNames    = []string{"ddim", "euler", "heun", "rk4"}

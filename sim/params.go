@@ -20,6 +20,8 @@ type Params struct {
 	Particles    int         // particles: trajectories B
 	Steps        int         // steps: solver steps from T down to t_end
 	TEnd         float64     // t_end: end time (≤ 0: the schedule's default)
+	Grid         Grid        // grid: auto (the schedule's), uniform, logsnr, karras
+	Rho          float64     // rho: exponent of the karras grid
 	Solver       Solver      // solver
 	Jacobian     Jacobian    // jacobian: how Φ is integrated
 	Start        string      // start: gaussian or file:PATH
@@ -47,7 +49,7 @@ type Params struct {
 // Defaults returns the default scenario: a good first impression in the TUI.
 func Defaults() Params {
 	return Params{
-		Schedule: "vp", Data: "checkerboard", N: 1024, Dim: 2, Particles: 1000, Steps: 100,
+		Schedule: "vp", Data: "checkerboard", N: 1024, Dim: 2, Particles: 1000, Steps: 100, Rho: 7,
 		Solver: DefaultSolver, Jacobian: JacobianDDIM, Start: "gaussian",
 		Estimators: []Estimator{Hutchinson, HutchPP}, Probes: 6, Refresh: 1, Repeats: 8,
 		Probe: DefaultProbe, Target: TargetFisher, DFEA: 64, Seed: 1, Backend: BackendAuto,

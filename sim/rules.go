@@ -28,8 +28,11 @@ func (p *Params) Validate() error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.Grid(p.Steps, p.tEnd(s)); err != nil {
+	if _, err := p.grid(s); err != nil {
 		return fmt.Errorf("steps/t_end: %w", err)
+	}
+	if p.Grid != model.GridDefault && model.IsDiscrete(s) {
+		return fmt.Errorf("grid: %s uses the OT script's grid (allowed: auto), got %s", p.Schedule, gridNames[p.Grid])
 	}
 	if c, err := s.At(p.tEnd(s)); err == nil && c.Sigma <= 0 && stagesOf(p.Solver) > 1 {
 		return fmt.Errorf("solver: %s evaluates the velocity at t_end, where σ = 0 for %s (allowed there: ddim, euler)", p.Solver, p.Schedule)
@@ -175,9 +178,12 @@ func adaptSchedule(p *Params) {
 	if err != nil {
 		return
 	}
-	if _, err := s.Grid(p.Steps, p.tEnd(s)); err != nil {
+	if model.IsDiscrete(s) {
+		p.Grid = model.GridDefault
+	}
+	if _, err := p.grid(s); err != nil {
 		p.TEnd = 0
-		if _, err := s.Grid(p.Steps, p.tEnd(s)); err != nil {
+		if _, err := p.grid(s); err != nil {
 			p.Steps = model.MaxGridSteps(s, p.Steps)
 		}
 	}
@@ -371,4 +377,9 @@ func (p *Params) validateNet() error {
 		return fmt.Errorf("train_data: sampler needs a built-in data set, got %s (allowed with files: dirac)", p.Data)
 	}
 	return nil
+}
+
+// grid builds the scenario's time grid.
+func (p *Params) grid(s model.Schedule) ([]float64, error) {
+	return model.MakeGrid(s, p.Grid, p.Steps, p.tEnd(s), p.Rho)
 }

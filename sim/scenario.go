@@ -43,7 +43,7 @@ func buildScenario(p Params, lim Limits) (*scenario, error) {
 	if sc.sched, err = p.schedule(); err != nil {
 		return nil, err
 	}
-	if sc.grid, err = sc.sched.Grid(p.Steps, p.tEnd(sc.sched)); err != nil {
+	if sc.grid, err = p.grid(sc.sched); err != nil {
 		return nil, fmt.Errorf("steps/t_end: %w", err)
 	}
 	sc.coeffs = make([]model.Coeffs, len(sc.grid))
