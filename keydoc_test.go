@@ -29,7 +29,7 @@ func TestREADMEDocumentsEveryKey(t *testing.T) {
 			t.Errorf("README row for %s differs from the parameter table:\n%s\nexpected:\n%s", k.Name, line, keyRow(k))
 		}
 	}
-	for _, f := range []string{"trace_exact", "logq", "loglik_relerr", "asym_full", "asym_offdiag", "min_eig_sym", "dfea_relerr",
+	for _, f := range []string{"trace_exact", "logq", "nll_err", "nll_bpd", "nll_bias", "nll_std", "asym_full", "asym_offdiag", "min_eig_sym", "dfea_relerr",
 		"estimate", "rel_err", "variance", "matvecs", "qrs", "start", "end", "phi", "loglik"} {
 		if !strings.Contains(readme, "`"+f+"`") {
 			t.Errorf("README does not document output field %s", f)

@@ -19,13 +19,14 @@ func jsonRows(rows []sim.Row) []map[string]any {
 func jsonRow(r sim.Row) map[string]any {
 	m := map[string]any{
 		"step": r.Step, "t": r.T, "sigma": num(r.Sigma),
-		"trace_exact": jsonSummary(r.TraceF), "logq": jsonSummary(r.LogQ), "loglik_relerr": jsonSummary(r.LogLikRelErr),
+		"trace_exact": jsonSummary(r.TraceF), "logq": jsonSummary(r.LogQ), "nll_err": jsonSummary(r.NLLErr), "nll_bpd": jsonSummary(r.NLLBPD),
 		"asym_full": jsonSummary(r.AsymFull), "asym_offdiag": jsonSummary(r.AsymOffDiag),
 		"min_eig_sym": jsonSummary(r.MinEigSym), "dfea_relerr": jsonSummary(r.DFEA),
 	}
 	for _, e := range r.Est {
 		m[e.Name] = map[string]any{"estimate": jsonSummary(e.Estimate), "rel_err": jsonSummary(e.RelErr),
-			"variance": jsonSummary(e.Variance), "loglik_relerr": jsonSummary(e.LogLikRelErr), "matvecs": e.MatVecs, "qrs": e.QRs}
+			"variance": jsonSummary(e.Variance), "nll_err": jsonSummary(e.NLLErr), "nll_bias": num(e.NLLBias), "nll_std": num(e.NLLStd),
+			"matvecs": e.MatVecs, "qrs": e.QRs}
 	}
 	return m
 }

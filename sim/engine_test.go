@@ -115,7 +115,7 @@ func TestRowsAreSane(t *testing.T) {
 		coarse := runOnce(t, q)
 		q.Steps *= 2
 		fine := runOnce(t, q)
-		ce, fe := coarse.Rows[5].LogLikRelErr.Mean, fine.Rows[10].LogLikRelErr.Mean
+		ce, fe := coarse.Rows[5].NLLErr.Mean, fine.Rows[10].NLLErr.Mean
 		if ratio := ce / fe; ratio < c.lo || ratio > c.hi {
 			t.Errorf("%s: log-likelihood error %g → %g when halving the step (ratio %.2f, want in [%g, %g])", c.solver, ce, fe, ratio, c.lo, c.hi)
 		}

@@ -11,7 +11,8 @@ type Row struct {
 
 	TraceF       Summary // exact tr F_t(x_t)
 	LogQ         Summary // closed-form log q_t(x_t) (nats)
-	LogLikRelErr Summary // |accumulated log-likelihood − closed form| / |closed form|, exact trace
+	NLLErr       Summary // |ℓ − log q_t(x_t)| in nats: ℓ = log q_T(x_T) + ∫ tr J dt accumulated with the exact trace
+	NLLBPD       Summary // −ℓ/(d ln 2): the NLL of x_t in bits per dimension (continuous density, no dequantisation)
 	AsymFull     Summary // ‖Φ − Φᵀ‖_F / ‖Φ‖_F of Φ(t) = ∂x_t/∂x_T
 	AsymOffDiag  Summary // the OT script's off-diagonal index of Φ(t)
 	MinEigSym    Summary // smallest eigenvalue of (Φ + Φᵀ)/2 (every row for D ≤ 16, else the last)
@@ -26,7 +27,9 @@ type EstRow struct {
 	Estimate     Summary // mean of the R draws (tr F scale, also for target cov)
 	RelErr       Summary // root-mean-square relative error of the R draws against exact tr F
 	Variance     Summary // sample variance of the R draws (needs R ≥ 2)
-	LogLikRelErr Summary // log-likelihood accumulated with the estimator's first draw, relative error
+	NLLErr       Summary // |ℓ_e − log q_t(x_t)| in nats, ℓ_e accumulated with the estimator's first draw
+	NLLBias      float64 // mean over particles of NLL_e − NLL_exact = ℓ − ℓ_e (nats): the estimator's NLL bias
+	NLLStd       float64 // standard deviation over particles of NLL_e − NLL_exact (nats): its NLL noise
 	MatVecs      int64   // matvecs spent at this row, all particles and draws
 	QRs          int64   // QR factorisations (sketch refreshes) at this row
 }
@@ -34,32 +37,37 @@ type EstRow struct {
 // reducer builds Rows from a batch without allocating per particle.
 type reducer struct {
 	scratch []float64
-	llErr   []float64 // B×(E+1)
+	llErr   []float64 // B×(E+1): |ℓ − log q| for the exact trace, then each estimator
+	bpd     []float64 // B
 	est     []EstRow  // rows×E, handed out row by row (no allocation per step)
 }
 
 func newReducer(bt *Batch) *reducer {
-	return &reducer{scratch: make([]float64, bt.B), llErr: make([]float64, bt.B*(bt.E+1)), est: make([]EstRow, len(bt.Grid)*bt.E)}
+	return &reducer{scratch: make([]float64, bt.B), llErr: make([]float64, bt.B*(bt.E+1)), bpd: make([]float64, bt.B),
+		est: make([]EstRow, len(bt.Grid)*bt.E)}
 }
 
 // row summarises the batch's per-particle measurements at row i.
 func (rd *reducer) row(bt *Batch, i int) Row {
 	b, e := bt.B, bt.E
 	s := func(v []float64, off, stride int) Summary { return summarize(v, off, stride, b, rd.scratch) }
+	perBit := 1 / (float64(bt.D) * math.Ln2)
 	for k := 0; k < b; k++ {
-		rd.llErr[k*(e+1)] = relErr(bt.LogLikRow[k], bt.LogQ[k])
+		rd.llErr[k*(e+1)] = math.Abs(bt.LogLikRow[k] - bt.LogQ[k])
+		rd.bpd[k] = -bt.LogLikRow[k] * perBit
 		for j := 0; j < e; j++ {
-			rd.llErr[k*(e+1)+1+j] = relErr(bt.EstLLRow[k*e+j], bt.LogQ[k])
+			rd.llErr[k*(e+1)+1+j] = math.Abs(bt.EstLLRow[k*e+j] - bt.LogQ[k])
 		}
 	}
 	c := bt.Coeffs[i]
 	r := Row{Step: i, T: c.T, Sigma: c.Sigma, TraceF: s(bt.TrF, 0, 1), LogQ: s(bt.LogQ, 0, 1),
-		LogLikRelErr: s(rd.llErr, 0, e+1), AsymFull: s(bt.AsymFull, 0, 1), AsymOffDiag: s(bt.AsymOff, 0, 1),
+		NLLErr: s(rd.llErr, 0, e+1), NLLBPD: s(rd.bpd, 0, 1), AsymFull: s(bt.AsymFull, 0, 1), AsymOffDiag: s(bt.AsymOff, 0, 1),
 		MinEigSym: s(bt.MinEig, 0, 1), PDShare: positiveShare(bt.MinEig), DFEA: nanSummary()}
 	r.Est = rd.est[i*e : (i+1)*e : (i+1)*e]
 	for j, est := range bt.Params.Estimators {
 		er := EstRow{Name: est.String(), Estimate: s(bt.Est, j, e), RelErr: s(bt.EstRelErr, j, e), Variance: s(bt.EstVar, j, e),
-			LogLikRelErr: s(rd.llErr, 1+j, e+1)}
+			NLLErr: s(rd.llErr, 1+j, e+1)}
+		er.NLLBias, er.NLLStd = meanStd(bt.LogLikRow, bt.EstLLRow, j, e)
 		for k := 0; k < b; k++ {
 			er.MatVecs += bt.MatVecs[k*e+j]
 			er.QRs += bt.QRs[k*e+j]
@@ -69,11 +77,27 @@ func (rd *reducer) row(bt *Batch, i int) Row {
 	return r
 }
 
-func relErr(a, b float64) float64 {
-	if math.IsNaN(b) || b == 0 {
-		return math.NaN()
+// meanStd returns the mean and standard deviation over particles of
+// exact[k] − est[k·e+j] (the finite ones).
+func meanStd(exact, est []float64, j, e int) (mean, std float64) {
+	n, sum, sum2 := 0, 0.0, 0.0
+	for k := range exact {
+		d := exact[k] - est[k*e+j]
+		if math.IsNaN(d) || math.IsInf(d, 0) {
+			continue
+		}
+		n++
+		sum += d
+		sum2 += d * d
 	}
-	return math.Abs(a-b) / math.Abs(b)
+	if n == 0 {
+		return math.NaN(), math.NaN()
+	}
+	mean = sum / float64(n)
+	if n < 2 {
+		return mean, math.NaN()
+	}
+	return mean, math.Sqrt(math.Max(sum2-float64(n)*mean*mean, 0) / float64(n-1))
 }
 
 // nanSummary is the summary of no values.
