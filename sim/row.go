@@ -9,29 +9,29 @@ type Row struct {
 	T     float64 // diffusion time
 	Sigma float64 // σ_t
 
-	TraceF       Summary // exact tr F_t(x_t)
-	LogQ         Summary // closed-form log q_t(x_t) (nats)
-	NLLErr       Summary // |ℓ − log q_t(x_t)| in nats: ℓ = log q_T(x_T) + ∫ tr J dt accumulated with the exact trace
-	NLLBPD       Summary // −ℓ/(d ln 2): the NLL of x_t in bits per dimension (continuous density, no dequantisation)
-	AsymFull     Summary // ‖Φ − Φᵀ‖_F / ‖Φ‖_F of Φ(t) = ∂x_t/∂x_T
-	AsymOffDiag  Summary // the OT script's off-diagonal index of Φ(t)
-	MinEigSym    Summary // smallest eigenvalue of (Φ + Φᵀ)/2 (every row for D ≤ 16, else the last)
-	PDShare      float64 // share of particles whose (Φ + Φᵀ)/2 is positive definite (NaN: not measured)
-	DFEA         Summary // ‖F − F_EA‖_F / ‖F‖_F with x̂_0 the trajectory's endpoint (filled at the end)
-	Est          []EstRow
+	TraceF      Summary // exact tr F_t(x_t)
+	LogQ        Summary // closed-form log q_t(x_t) (nats)
+	NLLErr      Summary // |ℓ − log q_t(x_t)| in nats: ℓ = log q_T(x_T) + ∫ tr J dt accumulated with the exact trace
+	NLLBPD      Summary // −ℓ/(d ln 2): the NLL of x_t in bits per dimension (continuous density, no dequantisation)
+	AsymFull    Summary // ‖Φ − Φᵀ‖_F / ‖Φ‖_F of Φ(t) = ∂x_t/∂x_T
+	AsymOffDiag Summary // the OT script's off-diagonal index of Φ(t)
+	MinEigSym   Summary // smallest eigenvalue of (Φ + Φᵀ)/2 (every row for D ≤ 16, else the last)
+	PDShare     float64 // share of particles whose (Φ + Φᵀ)/2 is positive definite (NaN: not measured)
+	DFEA        Summary // ‖F − F_EA‖_F / ‖F‖_F with x̂_0 the trajectory's endpoint (filled at the end)
+	Est         []EstRow
 }
 
 // EstRow holds one estimator's measurements at one row.
 type EstRow struct {
-	Name         string
-	Estimate     Summary // mean of the R draws (tr F scale, also for target cov)
-	RelErr       Summary // root-mean-square relative error of the R draws against exact tr F
-	Variance     Summary // sample variance of the R draws (needs R ≥ 2)
-	NLLErr       Summary // |ℓ_e − log q_t(x_t)| in nats, ℓ_e accumulated with the estimator's first draw
-	NLLBias      float64 // mean over particles of NLL_e − NLL_exact = ℓ − ℓ_e (nats): the estimator's NLL bias
-	NLLStd       float64 // standard deviation over particles of NLL_e − NLL_exact (nats): its NLL noise
-	MatVecs      int64   // matvecs spent at this row, all particles and draws
-	QRs          int64   // QR factorisations (sketch refreshes) at this row
+	Name     string
+	Estimate Summary // mean of the R draws (tr F scale, also for target cov)
+	RelErr   Summary // root-mean-square relative error of the R draws against exact tr F
+	Variance Summary // sample variance of the R draws (needs R ≥ 2)
+	NLLErr   Summary // |ℓ_e − log q_t(x_t)| in nats, ℓ_e accumulated with the estimator's first draw
+	NLLBias  float64 // mean over particles of NLL_e − NLL_exact = ℓ − ℓ_e (nats): the estimator's NLL bias
+	NLLStd   float64 // standard deviation over particles of NLL_e − NLL_exact (nats): its NLL noise
+	MatVecs  int64   // matvecs spent at this row, all particles and draws
+	QRs      int64   // QR factorisations (sketch refreshes) at this row
 }
 
 // reducer builds Rows from a batch without allocating per particle.
