@@ -67,9 +67,9 @@ func WriteSweepTable(w io.Writer, keys []string, runs []SweepRun) error {
 	}
 	for _, est := range p.Estimators {
 		e := est.String()
-		head = append(head, e+" err", e+" rel var", e+" matvecs", e+" QRs")
+		head = append(head, e+" err", e+" rel var", e+" matvecs", e+" QRs", e+" ΔNLL sd")
 	}
-	head = append(head, "|ΔNLL| nats", "time s")
+	head = append(head, "|ΔNLL| nats", "evals/particle", "time s")
 	fmt.Fprintln(tw, strings.Join(head, "\t")+"\t")
 	for _, r := range runs {
 		cols := make([]string, 0, len(head))
@@ -82,15 +82,21 @@ func WriteSweepTable(w io.Writer, keys []string, runs []SweepRun) error {
 		}
 		for e := range r.Result.Params.Estimators {
 			a := Averages(r.Result, e)
-			cols = append(cols, g(a.RelErr), g(a.RelVariance), fmt.Sprintf("%.2f", a.MatVecsPerEstimate), fmt.Sprint(a.QRs))
+			cols = append(cols, g(a.RelErr), g(a.RelVariance), fmt.Sprintf("%.2f", a.MatVecsPerEstimate), fmt.Sprint(a.QRs),
+				g(r.Result.Rows[len(r.Result.Rows)-1].Est[e].NLLStd))
 		}
 		last := r.Result.Rows[len(r.Result.Rows)-1]
-		cols = append(cols, g(last.NLLErr.Mean), fmt.Sprintf("%.2f", r.Result.Elapsed.Seconds()))
+		var evals int64
+		for _, row := range r.Result.Rows {
+			evals += row.Evals
+		}
+		cols = append(cols, g(last.NLLErr.Mean), fmt.Sprintf("%.1f", float64(evals)/float64(max(1, r.Result.Params.Particles))),
+			fmt.Sprintf("%.2f", r.Result.Elapsed.Seconds()))
 		fmt.Fprintln(tw, strings.Join(cols, "\t")+"\t")
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintln(w, "err: mean over steps of the RMS relative error of tr F; rel var: mean over steps of Var/(tr F)²; matvecs: per estimate; QRs: total sketch factorisations; |ΔNLL|: mean |log-likelihood − closed form| at t_end in nats, exact trace")
+	fmt.Fprintln(w, "err: mean over steps of the RMS relative error of tr F; rel var: mean over steps of Var/(tr F)²; matvecs: per estimate; QRs: total sketch factorisations; |ΔNLL|: mean |log-likelihood − closed form| at t_end in nats, exact trace; evals: velocity evaluations per particle over the run; ΔNLL sd: spread over particles of the NLL with the estimator's trace minus the exact one, at t_end (nats)")
 	return nil
 }

@@ -51,6 +51,13 @@ func WriteRunTable(w io.Writer, res *sim.Result) error {
 		return err
 	}
 	fmt.Fprintln(w, "units: t diffusion time; tr F in 1/(data unit)²; err: RMS relative error of the draws; var: variance of the draws in (1/unit²)²; |ΔNLL|: mean |ℓ − log q_t(x_t)| in nats with the exact trace; NLL bpd: −ℓ/(d ln 2), the continuous density of x_t, no dequantisation; ΔNLL, sd: bias and spread over particles of the NLL with the estimator's trace minus the exact one (nats); means over particles")
+	var evals int64
+	for _, r := range res.Rows {
+		evals += r.Evals
+	}
+	end := res.Rows[len(res.Rows)-1]
+	fmt.Fprintf(w, "likelihood at t_end: mean |ΔNLL| %s nats (max over particles ≈ q90 %s), %s velocity evaluations in all (%.1f per particle)\n",
+		g(end.NLLErr.Mean), g(end.NLLErr.Q90), human(evals), float64(evals)/float64(max(1, res.Params.Particles)))
 	if jac {
 		s := FinalOT(res)
 		fmt.Fprintf(w, "final Φ: asym offdiag %s ± %s %%, asym full %s %%, symmetric part positive definite for %s %% of %d particles — %s\n",
@@ -116,4 +123,17 @@ func pct(x float64) string {
 		return "—"
 	}
 	return fmt.Sprintf("%.2f", 100*x)
+}
+
+// human formats a count with k/M/G suffixes.
+func human(n int64) string {
+	switch {
+	case n >= 1e9:
+		return fmt.Sprintf("%.2fG", float64(n)/1e9)
+	case n >= 1e6:
+		return fmt.Sprintf("%.2fM", float64(n)/1e6)
+	case n >= 1e3:
+		return fmt.Sprintf("%.1fk", float64(n)/1e3)
+	}
+	return fmt.Sprint(n)
 }

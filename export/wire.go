@@ -18,7 +18,7 @@ func jsonRows(rows []sim.Row) []map[string]any {
 // jsonRow is one row: the exact quantities, then each estimator by name.
 func jsonRow(r sim.Row) map[string]any {
 	m := map[string]any{
-		"step": r.Step, "t": r.T, "sigma": num(r.Sigma),
+		"step": r.Step, "t": r.T, "sigma": num(r.Sigma), "evals": r.Evals,
 		"trace_exact": jsonSummary(r.TraceF), "logq": jsonSummary(r.LogQ), "nll_err": jsonSummary(r.NLLErr), "nll_bpd": jsonSummary(r.NLLBPD),
 		"asym_full": jsonSummary(r.AsymFull), "asym_offdiag": jsonSummary(r.AsymOffDiag),
 		"min_eig_sym": jsonSummary(r.MinEigSym), "dfea_relerr": jsonSummary(r.DFEA),

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"errors"
 	"fmt"
 )
 
@@ -18,6 +19,8 @@ type ODE struct {
 	kphi       [4][]float64 // D×D, row-major, for the tangent
 	phis, colv []float64
 	colo       []float64
+	dpK        [7][]float64 // Dormand–Prince stages (allocated on first use)
+	dpY, dpT   []float64
 }
 
 // NewODE returns an integrator for m under s.
@@ -88,6 +91,12 @@ func (o *ODE) Step(dst, x []float64, t, s float64, solver Solver, tr TraceFunc) 
 		return o.heun(dst, x, t, h, tr)
 	case RK4:
 		return o.rk4(dst, x, t, h, tr)
+	case RK45:
+		if tr != nil {
+			return 0, errors.New("rk45 integrates the exact trace only")
+		}
+		dl, _, _, err := o.Adaptive(dst, x, t, s, DefaultRTol, DefaultATol, 0)
+		return dl, err
 	}
 	return 0, fmt.Errorf("unknown solver %d", solver)
 }

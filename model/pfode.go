@@ -84,9 +84,10 @@ const (
 	Euler               // explicit Euler on the velocity
 	Heun                // Heun's second-order method (trapezoidal predictor–corrector)
 	RK4                 // classical fourth-order Runge–Kutta
+	RK45                // Dormand–Prince 5(4) with step-size control (ODE.Adaptive)
 )
 
-var solverNames = []string{"ddim", "euler", "heun", "rk4"}
+var solverNames = []string{"ddim", "euler", "heun", "rk4", "rk45"}
 
 // String returns the solver's name.
 func (s Solver) String() string {

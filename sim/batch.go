@@ -30,8 +30,10 @@ type Batch struct {
 	EstLLRow                             []float64 // B×E: EstLL integrated up to this row's time
 	Est, EstRelErr, EstVar               []float64 // B×E
 	MatVecs, QRs                         []int64   // B×E spent this row
+	Evals                                []int64   // B: velocity evaluations spent on the step from this row
 
 	plan  *plan            // the parameters resolved into functions
+	stepH []float64        // B: rk45's next step size per particle
 	nets  *nets            // the learned networks (nil: none)
 	ext   *external        // posterior summaries from an accelerator (nil: CPU only)
 	rngs  []*rand.Rand     // per particle probe streams
@@ -47,7 +49,7 @@ func newBatch(sc *scenario) *Batch {
 		X: append([]float64(nil), sc.start...), LogLik: make([]float64, b), EstLL: make([]float64, b*e),
 		LogQ: make([]float64, b), TrF: make([]float64, b), AsymFull: make([]float64, b), AsymOff: make([]float64, b),
 		MinEig: make([]float64, b), LogLikRow: make([]float64, b), EstLLRow: make([]float64, b*e), Est: make([]float64, b*e), EstRelErr: make([]float64, b*e), EstVar: make([]float64, b*e),
-		MatVecs: make([]int64, b*e), QRs: make([]int64, b*e), rngs: make([]*rand.Rand, b)}
+		MatVecs: make([]int64, b*e), QRs: make([]int64, b*e), Evals: make([]int64, b), stepH: make([]float64, b), rngs: make([]*rand.Rand, b)}
 	if p.Jacobian != JacobianOff {
 		bt.Phi = make([]float64, b*d*d)
 		for i := 0; i < b; i++ {
@@ -87,4 +89,5 @@ func (bt *Batch) clearRow() {
 	}
 	clear(bt.MatVecs)
 	clear(bt.QRs)
+	clear(bt.Evals)
 }

@@ -205,6 +205,8 @@ func stagesOf(s Solver) float64 {
 		return 2
 	case model.RK4:
 		return 4
+	case model.RK45:
+		return 7 // one attempt; the controller may take several per interval
 	}
 	return 1
 }

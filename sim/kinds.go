@@ -103,7 +103,7 @@ var (
 	gridNames      = []string{"auto", "uniform", "logsnr", "karras"}
 	netArchNames   = []string{"mlp", "paper"}
 	trainDataNames = []string{"dirac", "sampler"}
-	solverNames    = []string{"ddim", "euler", "heun", "rk4"}
+	solverNames    = []string{"ddim", "euler", "heun", "rk4", "rk45"}
 	probeNames     = []string{"rademacher", "gaussian", "sphere"}
 )
 

@@ -6,6 +6,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"fisherscope/model"
 )
 
 // smallNet makes a scenario with a tiny, quickly trained network.
@@ -95,5 +97,38 @@ func TestLearnedEstimatorsAndScore(t *testing.T) {
 	}
 	if moved == 0 || moved > 3 {
 		t.Errorf("learned vs exact endpoints differ by %g (want > 0 and small for a Gaussian)", moved)
+	}
+}
+
+// TestEvalsAndRK45: fixed-step solvers count their stages per particle and
+// step; rk45 reaches the grid times, counts what its controller spent and
+// integrates the likelihood to its tolerance.
+func TestEvalsAndRK45(t *testing.T) {
+	p := Defaults()
+	p.Particles, p.Steps, p.N, p.Estimators, p.Jacobian, p.DFEA, p.Grid = 20, 10, 128, nil, JacobianOff, 0, model.GridLogSNR
+	for _, c := range []struct {
+		solver Solver
+		per    int64
+	}{{model.DDIM, 1}, {model.Heun, 2}, {model.RK4, 4}} {
+		q := p
+		q.Solver = c.solver
+		res := runOnce(t, q)
+		if got := res.Rows[3].Evals; got != c.per*int64(q.Particles) {
+			t.Errorf("%s: %d evaluations per row, want %d", c.solver, got, c.per*int64(q.Particles))
+		}
+	}
+	q := p
+	q.Solver, q.RTol, q.ATol = model.RK45, 1e-8, 1e-8
+	res := runOnce(t, q)
+	end := res.Rows[len(res.Rows)-1]
+	if end.T != res.Rows[len(res.Rows)-1].T || end.NLLErr.Mean > 1e-5 {
+		t.Errorf("rk45 at 1e-8: mean |ΔNLL| %g nats", end.NLLErr.Mean)
+	}
+	var evals int64
+	for _, r := range res.Rows {
+		evals += r.Evals
+	}
+	if evals < 7*int64(q.Particles*q.Steps) {
+		t.Errorf("rk45 spent %d evaluations, fewer than one step per interval", evals)
 	}
 }

@@ -3,6 +3,8 @@ package sim
 import (
 	"fmt"
 	"strings"
+
+	"fisherscope/model"
 )
 
 // Params are the parameters of one scenario, as typed values. The TOML /
@@ -23,6 +25,8 @@ type Params struct {
 	Grid         Grid        // grid: auto (the schedule's), uniform, logsnr, karras
 	Rho          float64     // rho: exponent of the karras grid
 	Solver       Solver      // solver
+	RTol         float64     // rtol: relative tolerance of rk45
+	ATol         float64     // atol: absolute tolerance of rk45
 	Jacobian     Jacobian    // jacobian: how Φ is integrated
 	Start        string      // start: gaussian or file:PATH
 	Estimators   []Estimator // estimators: run at every step, in this order
@@ -50,7 +54,7 @@ type Params struct {
 func Defaults() Params {
 	return Params{
 		Schedule: "vp", Data: "checkerboard", N: 1024, Dim: 2, Particles: 1000, Steps: 100, Rho: 7,
-		Solver: DefaultSolver, Jacobian: JacobianDDIM, Start: "gaussian",
+		Solver: DefaultSolver, RTol: model.DefaultRTol, ATol: model.DefaultATol, Jacobian: JacobianDDIM, Start: "gaussian",
 		Estimators: []Estimator{Hutchinson, HutchPP}, Probes: 6, Refresh: 1, Repeats: 8,
 		Probe: DefaultProbe, Target: TargetFisher, DFEA: 64, Seed: 1, Backend: BackendAuto,
 		Score: ScoreExact, Net: "off", NetArch: ArchMLP, NetWidth: 128, NetDepth: 3, NetSteps: 4000, NetBatch: 512,

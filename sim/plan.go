@@ -21,6 +21,10 @@ type plan struct {
 	keepSket  bool      // Hutch++ sketches persist across steps (q > 1)
 	probe     model.Probe
 	learned   []bool // per estimator: runs on the networks (no tr C conversion)
+	evals     int64  // velocity evaluations of one fixed step (rk45 counts its own)
+	adaptive  bool   // rk45: the step counts its evaluations
+	rtol      float64
+	atol      float64
 }
 
 // stepFunc advances x (particle k) by h to the coefficients to and returns the
@@ -37,7 +41,7 @@ type estFunc func(w *worker, op model.Operator, k, e, r, i int) (model.Estimate,
 // newPlan resolves validated parameters.
 func newPlan(p Params) (*plan, error) {
 	pl := &plan{probes: p.Probes, sketch: p.SketchSize(), refresh: p.Refresh, keepSket: p.Refresh > 1,
-		probe: p.Probe, cov: p.Target == TargetCov}
+		probe: p.Probe, cov: p.Target == TargetCov, evals: int64(stagesOf(p.Solver)), rtol: p.RTol, atol: p.ATol}
 	switch p.Solver {
 	case model.DDIM:
 		pl.advance, pl.trapezoid = stepDDIM, true
@@ -56,6 +60,8 @@ func newPlan(p Params) (*plan, error) {
 		if p.Jacobian == JacobianRK4 {
 			pl.advance, pl.tangent = stepRK4Tangent, true
 		}
+	case model.RK45:
+		pl.advance, pl.adaptive = stepRK45, true
 	default:
 		return nil, fmt.Errorf("solver: unknown value %v", p.Solver)
 	}
@@ -190,4 +196,15 @@ func stepEulerNet(w *worker, _ int, x []float64, h float64, _ model.Coeffs) (flo
 		x[j] += h * (a*x[j] - b*w.v[j])
 	}
 	return 0, nil
+}
+
+// stepRK45 integrates to the next grid time with Dormand–Prince 5(4), each
+// particle carrying its own step size from interval to interval, and counts
+// the velocity evaluations it spends.
+func stepRK45(w *worker, k int, x []float64, _ float64, to model.Coeffs) (float64, error) {
+	bt := w.bt
+	dl, n, h, err := w.ode.Adaptive(x, x, w.post.C.T, to.T, w.pl.rtol, w.pl.atol, bt.stepH[k])
+	bt.stepH[k] = h
+	bt.Evals[k] += int64(n)
+	return dl, err
 }

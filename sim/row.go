@@ -18,6 +18,7 @@ type Row struct {
 	MinEigSym   Summary // smallest eigenvalue of (Φ + Φᵀ)/2 (every row for D ≤ 16, else the last)
 	PDShare     float64 // share of particles whose (Φ + Φᵀ)/2 is positive definite (NaN: not measured)
 	DFEA        Summary // ‖F − F_EA‖_F / ‖F‖_F with x̂_0 the trajectory's endpoint (filled at the end)
+	Evals       int64   // velocity (posterior) evaluations of the step from this row, all particles
 	Est         []EstRow
 }
 
@@ -63,6 +64,9 @@ func (rd *reducer) row(bt *Batch, i int) Row {
 	r := Row{Step: i, T: c.T, Sigma: c.Sigma, TraceF: s(bt.TrF, 0, 1), LogQ: s(bt.LogQ, 0, 1),
 		NLLErr: s(rd.llErr, 0, e+1), NLLBPD: s(rd.bpd, 0, 1), AsymFull: s(bt.AsymFull, 0, 1), AsymOffDiag: s(bt.AsymOff, 0, 1),
 		MinEigSym: s(bt.MinEig, 0, 1), PDShare: positiveShare(bt.MinEig), DFEA: nanSummary()}
+	for _, n := range bt.Evals {
+		r.Evals += n
+	}
 	r.Est = rd.est[i*e : (i+1)*e : (i+1)*e]
 	for j, est := range bt.Params.Estimators {
 		er := EstRow{Name: est.String(), Estimate: s(bt.Est, j, e), RelErr: s(bt.EstRelErr, j, e), Variance: s(bt.EstVar, j, e),

@@ -146,6 +146,9 @@ func (w *worker) particle(k, i int, finish bool) error {
 	if err != nil {
 		return err
 	}
+	if !w.pl.adaptive {
+		bt.Evals[k] += w.pl.evals
+	}
 	if !trapezoid {
 		bt.LogLik[k] += dl
 		for e := 0; e < bt.E; e++ {

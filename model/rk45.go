@@ -1,0 +1,139 @@
+package model
+
+import (
+	"errors"
+	"fmt"
+	"math"
+)
+
+// Dormand–Prince 5(4) (Dormand & Prince 1980): nodes, stage weights, the
+// fifth-order weights (b = the last stage row: first same as last) and the
+// difference to the embedded fourth-order ones.
+var (
+	dpC = [7]float64{0, 1. / 5, 3. / 10, 4. / 5, 8. / 9, 1, 1}
+	dpA = [7][6]float64{
+		{},
+		{1. / 5},
+		{3. / 40, 9. / 40},
+		{44. / 45, -56. / 15, 32. / 9},
+		{19372. / 6561, -25360. / 2187, 64448. / 6561, -212. / 729},
+		{9017. / 3168, -355. / 33, 46732. / 5247, 49. / 176, -5103. / 18656},
+		{35. / 384, 0, 500. / 1113, 125. / 192, -2187. / 6784, 11. / 84},
+	}
+	dpE = [7]float64{35./384 - 5179./57600, 0, 500./1113 - 7571./16695, 125./192 - 393./640,
+		-2187./6784 + 92097./339200, 11./84 - 187./2100, -1. / 40}
+)
+
+// Default tolerances of ODE.Step with RK45 (score_sde's likelihood setting).
+const (
+	DefaultRTol = 1e-5
+	DefaultATol = 1e-5
+)
+
+// errStepUnderflow is returned when the controller cannot meet the tolerance.
+var errStepUnderflow = errors.New("rk45: step size underflow (the tolerance cannot be met)")
+
+// maxAdaptiveSteps bounds the attempts of one Adaptive call.
+const maxAdaptiveSteps = 100_000
+
+// Adaptive advances x from time t to time s with Dormand–Prince 5(4) and
+// step-size control on the augmented state (x, log q), writing x_s into dst
+// (dst may alias x). The error of a step is the RMS over the components of
+// err_i/(atol + rtol·max(|y_i|, |y'_i|)); a step is accepted when it is ≤ 1
+// and the next step is scaled by 0.9·err^(−1/5) within [0.2, 5]. h is the
+// size of the first attempted step (≤ 0: |s − t|); the step ends exactly at
+// s. It returns the change of log q along the path (exact trace), the
+// velocity evaluations spent, and the step size to start the next interval.
+func (o *ODE) Adaptive(dst, x []float64, t, s, rtol, atol, h float64) (dl float64, evals int, hNext float64, err error) {
+	d := o.d
+	if len(dst) != d || len(x) != d {
+		panic("model: ODE.Adaptive length mismatch")
+	}
+	o.dpInit()
+	span := s - t
+	if span == 0 {
+		copy(dst, x)
+		return 0, 0, h, nil
+	}
+	dir := math.Copysign(1, span)
+	if !(h > 0) {
+		h = math.Abs(span)
+	}
+	copy(o.dpY, x)
+	ll := 0.0
+	cur := t
+	var l [7]float64
+	if l[0], err = o.eval(o.dpK[0], o.dpY, cur, nil); err != nil {
+		return 0, 1, h, err
+	}
+	evals = 1
+	for n := 0; ; n++ {
+		if n == maxAdaptiveSteps || h < 1e-14*math.Max(1, math.Abs(cur)) {
+			return 0, evals, h, fmt.Errorf("%w at t=%g", errStepUnderflow, cur)
+		}
+		last := h >= math.Abs(s-cur)
+		if last {
+			h = math.Abs(s - cur)
+		}
+		hs := dir * h
+		for i := 1; i < 7; i++ {
+			for j := range o.dpT {
+				v := o.dpY[j]
+				for m := 0; m < i; m++ {
+					v += hs * dpA[i][m] * o.dpK[m][j]
+				}
+				o.dpT[j] = v
+			}
+			if l[i], err = o.eval(o.dpK[i], o.dpT, cur+dpC[i]*hs, nil); err != nil {
+				return 0, evals, h, err
+			}
+			evals++
+		}
+		// o.dpT is the fifth-order solution (stage 7 is evaluated there).
+		llNew, e2 := ll, 0.0
+		for i := 0; i < 6; i++ { // d log q/dt = −integrand, fifth-order weights
+			llNew += -hs * dpA[6][i] * l[i]
+		}
+		errLL := 0.0
+		for i := 0; i < 7; i++ {
+			errLL += -hs * dpE[i] * l[i]
+		}
+		for j := range o.dpT {
+			ej := 0.0
+			for i := 0; i < 7; i++ {
+				ej += hs * dpE[i] * o.dpK[i][j]
+			}
+			sc := atol + rtol*math.Max(math.Abs(o.dpY[j]), math.Abs(o.dpT[j]))
+			e2 += (ej / sc) * (ej / sc)
+		}
+		sc := atol + rtol*math.Max(math.Abs(ll), math.Abs(llNew))
+		e2 += (errLL / sc) * (errLL / sc)
+		e := math.Sqrt(e2 / float64(d+1))
+		factor := 5.0
+		if e > 0 {
+			factor = math.Min(5, math.Max(0.2, 0.9*math.Pow(e, -0.2)))
+		}
+		if e <= 1 { // accept; first same as last
+			copy(o.dpY, o.dpT)
+			o.dpK[0], o.dpK[6] = o.dpK[6], o.dpK[0]
+			l[0] = l[6]
+			ll, cur = llNew, cur+hs
+			if last {
+				copy(dst, o.dpY)
+				return ll, evals, h * factor, nil
+			}
+		}
+		h *= factor
+	}
+}
+
+// dpInit allocates the Dormand–Prince workspaces on first use.
+func (o *ODE) dpInit() {
+	if o.dpY != nil {
+		return
+	}
+	o.dpY, o.dpT = make([]float64, o.d), make([]float64, o.d)
+	for i := range o.dpK {
+		o.dpK[i] = make([]float64, o.d)
+	}
+}
