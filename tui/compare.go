@@ -63,8 +63,8 @@ func diffLabel(p, cur sim.Params) string {
 
 // overlaySeries returns f's series mapped onto grid, labelled and styled as
 // an overlay (every series of one overlay shares a style and a glyph).
-func overlaySeries(f *sim.Frame, grid []float64, label string, st lipgloss.Style, glyph rune) [3][]series {
-	out := seriesOf(f)
+func overlaySeries(f *sim.Frame, grid []float64, label string, st lipgloss.Style, glyph rune, nll bool) [3][]series {
+	out := seriesOf(f, nll)
 	x := onGrid(f, grid)
 	for c := range out {
 		for i := range out[c] {

@@ -196,3 +196,18 @@ func TestWheelMovesTime(t *testing.T) {
 		t.Errorf("scrub %d, want live", m.scrub)
 	}
 }
+
+// TestNLLChart: K switches the second chart to the likelihood's error in
+// nats, per estimator.
+func TestNLLChart(t *testing.T) {
+	m, _ := newTestModel(t)
+	m.Update(tea.WindowSizeMsg{Width: 160, Height: 50})
+	press(m, "K")
+	m.onTick(time.Now())
+	v := m.View()
+	for _, want := range []string{"NLL error vs t (nats", "|ΔNLL| exact trace", "|ΔNLL| hutchinson"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("view lacks %q", want)
+		}
+	}
+}

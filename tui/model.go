@@ -84,6 +84,7 @@ type Model struct {
 	cmp       compare       // ghost and pinned runs
 	board     bool          // the scoreboard replaces the particles
 	zoom      bool          // the focused chart fills the screen
+	nll       bool          // the second chart shows the NLL error (nats) instead of the trace error
 	tour      tour          // the guided tour (step −1: not touring)
 	scrub     int           // particles shown at History[scrub] (−1: live)
 	exporting bool          // an export is being written
@@ -373,6 +374,11 @@ func (m *Model) onKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(k, m.keys.Loop):
 		m.loop = !m.loop
 		m.setMsg(fmt.Sprintf("loop %v", m.loop), false)
+	case key.Matches(k, m.keys.NLL):
+		m.nll = !m.nll
+		m.charts[1].title = map[bool]string{false: "trace error vs t (relative)", true: "NLL error vs t (nats, |ℓ − log q|)"}[m.nll]
+		m.setMsg("second chart: "+m.charts[1].title, false)
+		m.invalidate()
 	case key.Matches(k, m.keys.Zoom):
 		m.zoom = !m.zoom
 		m.setMsg("zoom: "+onOff(m.zoom)+" (tab: next chart)", false)

@@ -112,7 +112,7 @@ func fit(s string, w, h int) string {
 // seriesAll returns the three charts' series: the overlays (ghost and
 // pinned runs, mapped onto the current grid by t) and the current run.
 func (m *Model) seriesAll() [3][]series {
-	out := seriesOf(m.frame)
+	out := seriesOf(m.frame, m.nll)
 	if m.frame == nil {
 		return out
 	}
@@ -127,21 +127,23 @@ func (m *Model) seriesAll() [3][]series {
 		if m.st.ascii {
 			glyph = '.'
 		}
-		add(overlaySeries(g, grid, "prev", m.st.Muted.Faint(true), glyph))
+		add(overlaySeries(g, grid, "prev", m.st.Muted.Faint(true), glyph, m.nll))
 	}
 	for i, p := range m.cmp.pins {
 		glyph := rune(0)
 		if m.st.ascii {
 			glyph = rune('1' + i)
 		}
-		add(overlaySeries(p.frame, grid, fmt.Sprintf("#%d", i+1), m.st.seriesStyle(len(m.st.Series)-1-i%len(m.st.Series)).Faint(true), glyph))
+		add(overlaySeries(p.frame, grid, fmt.Sprintf("#%d", i+1), m.st.seriesStyle(len(m.st.Series)-1-i%len(m.st.Series)).Faint(true), glyph, m.nll))
 	}
 	return out
 }
 
 // seriesOf extracts the three charts' series from a frame's rows (before
-// the first row, a network's training loss goes on the first chart).
-func seriesOf(f *sim.Frame) [3][]series {
+// the first row, a network's training loss goes on the first chart; with
+// nll the second chart shows the likelihood's error in nats instead of the
+// trace's relative error).
+func seriesOf(f *sim.Frame, nll bool) [3][]series {
 	var out [3][]series
 	if f == nil {
 		return out
@@ -165,7 +167,12 @@ func seriesOf(f *sim.Frame) [3][]series {
 		out[0] = append(out[0], series{name: label, y: col(func(r sim.Row) float64 { return r.Est[e].Variance.Mean })})
 		out[1] = append(out[1], series{name: label, y: col(func(r sim.Row) float64 { return r.Est[e].RelErr.Mean })})
 	}
-	if f.Params.DFEA > 0 {
+	if nll {
+		out[1] = []series{{name: "|ΔNLL| exact trace", y: col(func(r sim.Row) float64 { return r.NLLErr.Mean })}}
+		for e, est := range f.Params.Estimators {
+			out[1] = append(out[1], series{name: "|ΔNLL| " + est.String(), y: col(func(r sim.Row) float64 { return r.Est[e].NLLErr.Mean })})
+		}
+	} else if f.Params.DFEA > 0 {
 		out[1] = append(out[1], series{name: "DF-EA ‖F−F_EA‖/‖F‖", y: col(func(r sim.Row) float64 { return r.DFEA.Mean })})
 	}
 	if f.Params.Jacobian != sim.JacobianOff {
