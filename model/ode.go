@@ -20,7 +20,9 @@ type ODE struct {
 	phis, colv []float64
 	colo       []float64
 	dpK        [7][]float64 // Dormand–Prince stages (allocated on first use)
+	dpKP       [7][]float64 // … of Φ (D×D each)
 	dpY, dpT   []float64
+	dpPY, dpPT []float64 // Φ at the step's start and its fifth-order solution
 }
 
 // NewODE returns an integrator for m under s.

@@ -45,11 +45,23 @@ const maxAdaptiveSteps = 100_000
 // s. It returns the change of log q along the path (exact trace), the
 // velocity evaluations spent, and the step size to start the next interval.
 func (o *ODE) Adaptive(dst, x []float64, t, s, rtol, atol, h float64) (dl float64, evals int, hNext float64, err error) {
+	return o.AdaptiveTangent(dst, nil, x, nil, t, s, rtol, atol, h)
+}
+
+// AdaptiveTangent is Adaptive that also integrates the fundamental matrix Φ
+// (D×D row-major, dΦ/dt = J(x_t, t) Φ, math-spec §9.2) with the same stages
+// and includes it in the error control; phi nil integrates x and log q only.
+// dstPhi may alias phi.
+func (o *ODE) AdaptiveTangent(dst, dstPhi, x, phi []float64, t, s, rtol, atol, h float64) (dl float64, evals int, hNext float64, err error) {
 	d := o.d
-	if len(dst) != d || len(x) != d {
+	if len(dst) != d || len(x) != d || phi != nil && (len(phi) != d*d || len(dstPhi) != d*d) {
 		panic("model: ODE.Adaptive length mismatch")
 	}
-	o.dpInit()
+	tangent := phi != nil
+	o.dpInit(tangent)
+	if tangent {
+		copy(o.dpPY, phi)
+	}
 	span := s - t
 	if span == 0 {
 		copy(dst, x)
@@ -65,6 +77,9 @@ func (o *ODE) Adaptive(dst, x []float64, t, s, rtol, atol, h float64) (dl float6
 	var l [7]float64
 	if l[0], err = o.eval(o.dpK[0], o.dpY, cur, nil); err != nil {
 		return 0, 1, h, err
+	}
+	if tangent {
+		o.jacobianTimes(o.dpKP[0], o.dpPY)
 	}
 	evals = 1
 	for n := 0; ; n++ {
@@ -88,6 +103,10 @@ func (o *ODE) Adaptive(dst, x []float64, t, s, rtol, atol, h float64) (dl float6
 				return 0, evals, h, err
 			}
 			evals++
+			if tangent {
+				stage(o.dpPT, o.dpPY, o.dpKP[:i], dpA[i][:i], hs)
+				o.jacobianTimes(o.dpKP[i], o.dpPT)
+			}
 		}
 		// o.dpT is the fifth-order solution (stage 7 is evaluated there).
 		llNew, e2 := ll, 0.0
@@ -108,7 +127,12 @@ func (o *ODE) Adaptive(dst, x []float64, t, s, rtol, atol, h float64) (dl float6
 		}
 		sc := atol + rtol*math.Max(math.Abs(ll), math.Abs(llNew))
 		e2 += (errLL / sc) * (errLL / sc)
-		e := math.Sqrt(e2 / float64(d+1))
+		n := d + 1
+		if tangent {
+			e2 += errSum(o.dpPY, o.dpPT, o.dpKP[:], hs, rtol, atol)
+			n += d * d
+		}
+		e := math.Sqrt(e2 / float64(n))
 		factor := 5.0
 		if e > 0 {
 			factor = math.Min(5, math.Max(0.2, 0.9*math.Pow(e, -0.2)))
@@ -116,10 +140,17 @@ func (o *ODE) Adaptive(dst, x []float64, t, s, rtol, atol, h float64) (dl float6
 		if e <= 1 { // accept; first same as last
 			copy(o.dpY, o.dpT)
 			o.dpK[0], o.dpK[6] = o.dpK[6], o.dpK[0]
+			if tangent {
+				copy(o.dpPY, o.dpPT)
+				o.dpKP[0], o.dpKP[6] = o.dpKP[6], o.dpKP[0]
+			}
 			l[0] = l[6]
 			ll, cur = llNew, cur+hs
 			if last {
 				copy(dst, o.dpY)
+				if tangent {
+					copy(dstPhi, o.dpPY)
+				}
 				return ll, evals, h * factor, nil
 			}
 		}
@@ -127,13 +158,46 @@ func (o *ODE) Adaptive(dst, x []float64, t, s, rtol, atol, h float64) (dl float6
 	}
 }
 
-// dpInit allocates the Dormand–Prince workspaces on first use.
-func (o *ODE) dpInit() {
-	if o.dpY != nil {
-		return
+// stage writes y + h Σ a_m k_m into dst.
+func stage(dst, y []float64, k [][]float64, a []float64, h float64) {
+	for j := range dst {
+		v := y[j]
+		for m := range k {
+			v += h * a[m] * k[m][j]
+		}
+		dst[j] = v
 	}
-	o.dpY, o.dpT = make([]float64, o.d), make([]float64, o.d)
-	for i := range o.dpK {
-		o.dpK[i] = make([]float64, o.d)
+}
+
+// errSum returns Σ (e_j/(atol + rtol·max(|y_j|, |y'_j|)))² over a block
+// whose error estimate is h Σ E_i k_i.
+func errSum(y, yNew []float64, k [][]float64, h, rtol, atol float64) float64 {
+	s := 0.0
+	for j := range y {
+		e := 0.0
+		for i := range k {
+			e += h * dpE[i] * k[i][j]
+		}
+		sc := atol + rtol*math.Max(math.Abs(y[j]), math.Abs(yNew[j]))
+		s += (e / sc) * (e / sc)
+	}
+	return s
+}
+
+// dpInit allocates the Dormand–Prince workspaces on first use (those of Φ,
+// D² each, only when the tangent is integrated).
+func (o *ODE) dpInit(tangent bool) {
+	d := o.d
+	if o.dpY == nil {
+		o.dpY, o.dpT = make([]float64, d), make([]float64, d)
+		for i := range o.dpK {
+			o.dpK[i] = make([]float64, d)
+		}
+	}
+	if tangent && o.dpPY == nil {
+		o.dpPY, o.dpPT = make([]float64, d*d), make([]float64, d*d)
+		for i := range o.dpKP {
+			o.dpKP[i] = make([]float64, d*d)
+		}
 	}
 }

@@ -63,3 +63,44 @@ func TestRK45TracksTolerance(t *testing.T) {
 		t.Errorf("tol 1e-7: mean error %g nats", errs[2])
 	}
 }
+
+// TestRK45TangentIsTheFlowJacobian: Φ integrated by AdaptiveTangent equals
+// central finite differences of the flow map x_T ↦ x_t (both at a tight
+// tolerance), and x and log q match Adaptive without the tangent.
+func TestRK45TangentIsTheFlowJacobian(t *testing.T) {
+	s, _ := ScheduleByName("vp")
+	mix, _ := NewDataset("8gaussians", 32, 1)
+	o := NewODE(mix, s)
+	const t0, t1, tol = 1.0, 0.2, 1e-10
+	flow := func(x []float64) []float64 {
+		y := append([]float64(nil), x...)
+		if _, _, _, err := o.Adaptive(y, y, t0, t1, tol, tol, 0); err != nil {
+			t.Fatal(err)
+		}
+		return y
+	}
+	x := []float64{0.3, -0.7}
+	y, phi := make([]float64, 2), []float64{1, 0, 0, 1}
+	dl, _, _, err := o.AdaptiveTangent(y, phi, x, phi, t0, t1, tol, tol, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref := flow(x)
+	dl2, _, _, _ := o.Adaptive(make([]float64, 2), x, t0, t1, tol, tol, 0)
+	if math.Abs(y[0]-ref[0])+math.Abs(y[1]-ref[1]) > 1e-8 || math.Abs(dl-dl2) > 1e-8 {
+		t.Errorf("with the tangent x=%v dl=%g, without x=%v dl=%g", y, dl, ref, dl2)
+	}
+	const h = 1e-5
+	for j := 0; j < 2; j++ {
+		xp, xm := append([]float64(nil), x...), append([]float64(nil), x...)
+		xp[j] += h
+		xm[j] -= h
+		fp, fm := flow(xp), flow(xm)
+		for i := 0; i < 2; i++ {
+			fd := (fp[i] - fm[i]) / (2 * h)
+			if math.Abs(phi[i*2+j]-fd) > 1e-5*math.Max(1, math.Abs(fd)) {
+				t.Errorf("Φ[%d][%d] = %g, finite differences %g", i, j, phi[i*2+j], fd)
+			}
+		}
+	}
+}

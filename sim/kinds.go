@@ -21,7 +21,7 @@ type Jacobian int
 const (
 	JacobianOff    Jacobian = iota // Φ not integrated
 	JacobianDDIM                   // exact Jacobian of the DDIM map (needs solver ddim)
-	JacobianRK4                    // RK4 tangent integrated with the state (needs solver rk4)
+	JacobianRK4                    // the tangent integrated with the state by the solver's stages (needs solver rk4 or rk45)
 	JacobianEuler                  // Φ ← Φ + h J Φ
 	JacobianScript                 // the OT script's B_t update
 )
@@ -156,7 +156,7 @@ func SolverCompatible(s Solver, j Jacobian) bool {
 	case JacobianDDIM:
 		return s == model.DDIM
 	case JacobianRK4:
-		return s == model.RK4
+		return s == model.RK4 || s == model.RK45
 	}
 	return true
 }

@@ -62,6 +62,9 @@ func newPlan(p Params) (*plan, error) {
 		}
 	case model.RK45:
 		pl.advance, pl.adaptive = stepRK45, true
+		if p.Jacobian == JacobianRK4 {
+			pl.advance, pl.tangent = stepRK45Tangent, true
+		}
 	default:
 		return nil, fmt.Errorf("solver: unknown value %v", p.Solver)
 	}
@@ -204,6 +207,17 @@ func stepEulerNet(w *worker, _ int, x []float64, h float64, _ model.Coeffs) (flo
 func stepRK45(w *worker, k int, x []float64, _ float64, to model.Coeffs) (float64, error) {
 	bt := w.bt
 	dl, n, h, err := w.ode.Adaptive(x, x, w.post.C.T, to.T, w.pl.rtol, w.pl.atol, bt.stepH[k])
+	bt.stepH[k] = h
+	bt.Evals[k] += int64(n)
+	return dl, err
+}
+
+// stepRK45Tangent is stepRK45 with Φ integrated by the same stages.
+func stepRK45Tangent(w *worker, k int, x []float64, _ float64, to model.Coeffs) (float64, error) {
+	bt := w.bt
+	d := bt.D
+	phi := bt.Phi[k*d*d : (k+1)*d*d]
+	dl, n, h, err := w.ode.AdaptiveTangent(x, phi, x, phi, w.post.C.T, to.T, w.pl.rtol, w.pl.atol, bt.stepH[k])
 	bt.stepH[k] = h
 	bt.Evals[k] += int64(n)
 	return dl, err
