@@ -30,6 +30,8 @@ type ParticleJSON struct {
 	MinEigSym   any       `json:"min_eig_sym"`
 	LogLik      any       `json:"loglik"`
 	LogQ        any       `json:"logq"`
+	NLLErr      any       `json:"nll_err"` // |loglik − logq|, nats
+	NLLBPD      any       `json:"nll_bpd"` // −loglik/(D ln 2), bits per dimension
 }
 
 // num maps non-finite values to null.
@@ -52,7 +54,8 @@ func NewRunJSON(label string, values map[string]string, res *sim.Result, maxPart
 	for _, p := range res.Particles[:n] {
 		r.Particles = append(r.Particles, ParticleJSON{Start: p.Start, End: p.End, Phi: p.Phi,
 			AsymFull: num(p.AsymFull), AsymOffDiag: num(p.AsymOffDiag), MinEigSym: num(p.MinEigSym),
-			LogLik: num(p.LogLik), LogQ: num(p.LogQ)})
+			LogLik: num(p.LogLik), LogQ: num(p.LogQ), NLLErr: num(math.Abs(p.LogLik - p.LogQ)),
+			NLLBPD: num(-p.LogLik / (float64(len(p.End)) * math.Ln2))})
 	}
 	return r
 }
