@@ -23,6 +23,8 @@ type runFlags struct {
 	out          string
 	maxParticles int
 	quiet        bool
+	shard        string
+	shardCount   int
 }
 
 // setupRun defines the flags of `fisherscope run`: the scenario flags and
@@ -34,6 +36,8 @@ func setupRun(fs *flag.FlagSet) action {
 	fs.StringVar(&f.out, "out", "", "write the output to `FILE` instead of standard output")
 	fs.IntVar(&f.maxParticles, "max-particles", 1000, "list the first `N` particles in JSON output (-1: all)")
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress lines on standard error")
+	fs.StringVar(&f.shard, "shard", "", "run only share `i/n` of a sweep (runs with index mod n = i; JSON output for `fisherscope merge`), or auto (Slurm array, Kubernetes Indexed Job)")
+	fs.IntVar(&f.shardCount, "shard-count", 0, "with --shard auto in a Kubernetes Indexed Job: the number `N` of completions")
 	return func(ctx context.Context, _ []string, stdout, stderr io.Writer) error {
 		return f.run(ctx, stdout, stderr)
 	}
@@ -49,6 +53,29 @@ func (f *runFlags) run(ctx context.Context, stdout, stderr io.Writer) error {
 		return f.runReport(ctx, p, stdout, stderr)
 	}
 	runs := p.Runs()
+	var shard *shardSpec
+	if f.shard != "" {
+		s, err := parseShard(f.shard, f.shardCount, os.Getenv)
+		if err != nil {
+			return refused(err)
+		}
+		if f.format.String() != "json" {
+			return refused(fmt.Errorf("--shard writes JSON for fisherscope merge (allowed: --format json)"))
+		}
+		shard = &s
+	}
+	index := make([]int, 0, len(runs))
+	for i := range runs {
+		if shard == nil || shard.owns(i) {
+			index = append(index, i)
+		}
+	}
+	total := len(runs)
+	mine := make([]presets.Run, len(index))
+	for k, i := range index {
+		mine[k] = runs[i]
+	}
+	runs = mine
 	lim := f.limits()
 	ps := make([]sim.Params, len(runs))
 	for i, r := range runs {
@@ -75,6 +102,10 @@ func (f *runFlags) run(ctx context.Context, stdout, stderr io.Writer) error {
 		}
 	}
 	write := func(w io.Writer) error { return writeRuns(w, f, p, runs, results) }
+	if shard != nil {
+		info := &export.Shard{Index: shard.index, Count: shard.count, Total: total, Runs: index, Key: shardKey(p, f.maxParticles)}
+		write = func(w io.Writer) error { return writeShard(w, f, p, runs, results, info) }
+	}
 	if f.out == "" {
 		if err := writeBuffered(stdout, write); err != nil {
 			return fmt.Errorf("run: writing output: %w", err)
@@ -197,4 +228,18 @@ func (f *runFlags) runReport(ctx context.Context, p *presets.Preset, stdout, std
 	}
 	_, err := stdout.Write(buf.Bytes())
 	return err
+}
+
+// writeShard writes a shard's runs as a JSON document for fisherscope merge
+// (always the list form, with the sweep indices of its runs).
+func writeShard(w io.Writer, f *runFlags, p *presets.Preset, runs []presets.Run, results []*sim.Result, info *export.Shard) error {
+	var keys []string
+	for _, ax := range p.Sweep {
+		keys = append(keys, ax.Key)
+	}
+	doc := export.Document{Preset: p.Name, Description: p.Description, Sweep: keys, Shard: info, Runs: []export.RunJSON{}}
+	for i, r := range runs {
+		doc.Runs = append(doc.Runs, export.NewRunJSON(r.Label, r.Values, results[i], f.maxParticles))
+	}
+	return export.WriteJSON(w, doc)
 }

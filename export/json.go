@@ -67,6 +67,7 @@ type Document struct {
 	Description string    `json:"description,omitempty"`
 	Sweep       []string  `json:"sweep,omitempty"`
 	Runs        []RunJSON `json:"runs,omitempty"`
+	Shard       *Shard    `json:"shard,omitempty"`
 	*RunJSON
 }
 
