@@ -67,4 +67,3 @@ func shardKey(p *presets.Preset, maxParticles int) string {
 	}
 	return hex.EncodeToString(h.Sum(nil)[:12])
 }
-
