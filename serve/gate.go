@@ -138,6 +138,26 @@ func (gc *gatedConn) Close() error {
 }
 
 // close refuses new connections and closes every open one.
+// closeUnauthenticated refuses new connections and closes those that have
+// not authenticated, so that none finishes its handshake while the SSH
+// server shuts down (charmbracelet/ssh counts a connection in a WaitGroup
+// only after authentication, racing with its Shutdown's Wait).
+func (g *gate) closeUnauthenticated() {
+	g.mu.Lock()
+	g.closed = true
+	var open []*gatedConn
+	for gc := range g.conns {
+		if !gc.authed {
+			open = append(open, gc)
+		}
+	}
+	g.mu.Unlock()
+	for _, gc := range open {
+		gc.Close()
+	}
+}
+
+// close refuses new connections and closes every open one.
 func (g *gate) close() {
 	g.mu.Lock()
 	g.closed = true
