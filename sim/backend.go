@@ -34,10 +34,14 @@ func newBackend(bt *Batch, acc *Accelerator) (Stepper, string, error) {
 		if reason == "" {
 			if acc == nil {
 				reason = "no accelerator attached"
-			} else if dev, err := acc.device(); err != nil {
+			} else if dev, st, err := acc.device(); err != nil {
 				reason = err.Error()
-			} else {
+			} else if !st.Pass {
+				reason = "GPU self-test failed: " + st.Reason
+			} else if fast, why := st.Faster(bt.B, bt.Mix.Len(), w); fast || bt.Params.Backend == BackendGPU {
 				return newGPUBackend(bt, dev, w), "", nil
+			} else {
+				reason = why
 			}
 		}
 		if bt.Params.Backend == BackendGPU {

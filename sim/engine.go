@@ -233,8 +233,12 @@ func (e *Engine) GPUUnavailable() string {
 	if e.acc == nil {
 		return "no accelerator attached"
 	}
-	if _, err := e.acc.device(); err != nil {
+	_, st, err := e.acc.device()
+	switch {
+	case err != nil:
 		return err.Error()
+	case !st.Pass:
+		return "GPU self-test failed: " + st.Reason
 	}
 	return ""
 }

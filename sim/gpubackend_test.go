@@ -45,7 +45,7 @@ func TestGPUEligibility(t *testing.T) {
 // fails with that reason.
 func TestAutoWithoutGPU(t *testing.T) {
 	acc := NewAccelerator()
-	if _, err := acc.device(); err == nil {
+	if _, _, err := acc.device(); err == nil {
 		t.Skip("a GPU is present")
 	}
 	res, err := RunWith(context.Background(), gpuParams(), nil, acc, Limits{})
