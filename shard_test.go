@@ -101,3 +101,16 @@ func TestShardAuto(t *testing.T) {
 		t.Error("3/3 accepted")
 	}
 }
+
+// TestGPUCheckWithoutGPU: without a device gpu-check says why in one line
+// and succeeds.
+func TestGPUCheckWithoutGPU(t *testing.T) {
+	var out bytes.Buffer
+	err := run(context.Background(), []string{"gpu-check"}, &out, &bytes.Buffer{})
+	if strings.HasPrefix(out.String(), "device:") {
+		t.Skip("a GPU is present: " + strings.SplitN(out.String(), "\n", 2)[0])
+	}
+	if err != nil || !strings.HasPrefix(out.String(), "gpu-check: no GPU: ") || strings.Count(out.String(), "\n") != 1 {
+		t.Errorf("err %v, output %q", err, out.String())
+	}
+}

@@ -126,3 +126,46 @@ func (s SelfTest) Faster(b, n, workers int) (bool, string) {
 	}
 	return false, fmt.Sprintf("GPU slower than the CPU here (posterior pass ≈ %v on the GPU, %v on %d cores)", dev.Round(time.Microsecond), cpu.Round(time.Microsecond), workers)
 }
+
+// DeviceReport describes the accelerator for a bug report: the device and
+// its kernel build (architecture, NVRTC or shipped PTX, registers, spills),
+// the self-test, and one posterior pass on b particles × n points timed on
+// the device and predicted for the CPU's workers.
+type DeviceReport struct {
+	Info        string
+	Test        SelfTest
+	Kernel      time.Duration // measured: one posterior pass on the device
+	CPUEstimate time.Duration // predicted from the self-test: the same pass on the CPU
+	Workers     int
+}
+
+// CheckDevice opens (or reuses) the accelerator's device, runs its
+// self-test and times the heavy workload (b particles, n points).
+func (a *Accelerator) CheckDevice(b, n, workers int) (DeviceReport, error) {
+	dev, st, err := a.device()
+	if err != nil {
+		return DeviceReport{}, err
+	}
+	r := DeviceReport{Info: dev.Info(), Test: st, Workers: workers}
+	if !st.Pass {
+		return r, nil
+	}
+	mix, err := model.NewDataset("checkerboard", n, 1)
+	if err != nil {
+		return r, err
+	}
+	data := gpu.NewData2(mix.(*model.Dirac).Points())
+	s, _ := model.ScheduleByName("vp")
+	c, _ := s.At(0.5)
+	xs, out := selfTestStates(b, c), gpu.NewOut2(b)
+	if err := dev.Posterior2(data, xs, c.Alpha, c.Sigma, out); err != nil { // warm: upload, allocation
+		return r, err
+	}
+	start := time.Now()
+	if err := dev.Posterior2(data, xs, c.Alpha, c.Sigma, out); err != nil {
+		return r, err
+	}
+	r.Kernel = time.Since(start)
+	r.CPUEstimate = time.Duration(float64(st.CPUPer) * float64(b) * float64(n) / float64(max(workers, 1)))
+	return r, nil
+}
