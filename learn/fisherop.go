@@ -46,3 +46,7 @@ func (o *FisherOp) MatVecT(dst, u []float64) {
 		dst[j] /= o.C.Sigma
 	}
 }
+
+// Reset moves the operator to (x, c): the next MatVec runs a new forward
+// pass. Use it to reuse one FisherOp for many points.
+func (o *FisherOp) Reset(x []float64, c model.Coeffs) { o.X, o.C, o.ws = x, c, nil }

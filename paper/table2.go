@@ -108,7 +108,7 @@ func atTime(ctx context.Context, tr *sim.Trained, src learn.Source, p sim.Params
 		}
 		timed(0, func() float64 { return rel(tr.Score.TraceVJP(x, c)) })
 		timed(1, func() float64 {
-			op.X, op.C = x, c
+			op.Reset(x, c)
 			return rel(model.Hutchinson(op, p.Probes, p.Probe, r, &tw).Value)
 		})
 		timed(2, func() float64 { return rel(tr.Norm.Trace(x, c)) })

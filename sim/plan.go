@@ -115,7 +115,7 @@ func estimatorFunc(e Estimator) (estFunc, error) {
 		}, nil
 	case VJPHutchinson:
 		return func(w *worker, _ model.Operator, k, _, _, _ int) (model.Estimate, error) {
-			w.netOp.X, w.netOp.C = w.x, w.post.C
+			w.netOp.Reset(w.x, w.post.C) // a new point: a new forward pass
 			return model.Hutchinson(w.netOp, w.pl.probes, w.pl.probe, w.bt.rngs[k], &w.tw), nil
 		}, nil
 	case DFTM:

@@ -1,0 +1,345 @@
+package paper
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"fisherscope/learn"
+	"fisherscope/model"
+	"fisherscope/sim"
+)
+
+// Adjoint guidance (paper § "adjoint guidance", math-spec §4) along exact
+// DDIM trajectories. For a loss L(x_end) = ½‖x_end − goal‖² the adjoint
+// a_i = ∂L/∂x_{t_i} of the DDIM map x_{i+1} = A_i x_i + B_i D(x_i) is
+// a_i = M_iᵀ a_{i+1} with the symmetric Jacobian
+// M_i = A_i I + B_i (α_i/σ_i²) C(x_i), so only C·a is needed. The methods
+// differ in how they get it:
+//   - exact: the mixture's posterior covariance (the truth only fisherscope has);
+//   - VJP: the learned score, C a = (σ⁴/α²)(a/σ² − F_θ a), F_θ a = (1/σ) J_εᵀ a;
+//   - DF-EA: E[yyᵀ] replaced by x̂₀x̂₀ᵀ with x̂₀ the trajectory's endpoint,
+//     C a ≈ (x̂₀ᵀa) x̂₀ − (x_θᵀa) x_θ, with the exact or the learned denoiser x_θ.
+
+// adjointMethod applies one method's C approximation: dst = C a at (x, c).
+type adjointMethod struct {
+	name  string
+	covMV func(dst, a, x, xEnd []float64, c model.Coeffs)
+}
+
+// GuidanceRow is one method's adjoint error at one time.
+type GuidanceRow struct {
+	RelErr, Cos float64 // mean over particles of ‖a − a*‖/‖a*‖ and cos(a, a*)
+}
+
+// Guidance is the measured report.
+type Guidance struct {
+	Goal    []float64
+	Times   []float64       // the reported grid times
+	Methods []string        // method names (exact first)
+	Err     [][]GuidanceRow // [method][time]
+	Micros  []float64       // mean cost of one adjoint step (µs)
+	Final   []GuidedOutcome // per method, after guidance; last entry: no guidance
+}
+
+// GuidedOutcome describes guided samples: the loss reached, the share
+// within radius 1 of the goal, and the mean distance to the nearest data point.
+type GuidedOutcome struct {
+	Name          string
+	Loss, Inside  float64
+	DistanceData  float64
+	AdjointMicros float64
+}
+
+// MeasureGuidance runs p.Particles exact DDIM trajectories (p.Steps steps),
+// compares each method's adjoint with the exact one at every step, then
+// guides fresh trajectories with each method (x_i ← x_i − strength·a_i at the
+// first window steps) and describes where they end.
+func MeasureGuidance(ctx context.Context, p sim.Params, goal []float64, strength float64, window int, env sim.Env) (*Guidance, error) {
+	tr, err := sim.Train(ctx, p, false, env)
+	if err != nil {
+		return nil, err
+	}
+	d := tr.Data.Dim()
+	if len(goal) != d {
+		return nil, fmt.Errorf("guidance: the goal has %d coordinates, the data %d", len(goal), d)
+	}
+	s := tr.Schedule
+	grid, err := model.MakeGrid(s, p.Grid, p.Steps, s.DefaultTEnd(), p.Rho)
+	if err != nil {
+		return nil, err
+	}
+	coeffs := make([]model.Coeffs, len(grid))
+	for i, t := range grid {
+		if coeffs[i], err = s.At(t); err != nil {
+			return nil, err
+		}
+	}
+	g := &guider{mix: tr.Data, net: tr.Score, coeffs: coeffs, goal: goal, d: d,
+		post: model.NewPosterior(tr.Data), op: &learn.FisherOp{Net: tr.Score}}
+	methods := g.methods()
+	out := &Guidance{Goal: goal}
+	for _, m := range methods {
+		out.Methods = append(out.Methods, m.name)
+	}
+	if err := g.compare(ctx, p, methods, out); err != nil {
+		return nil, err
+	}
+	for _, m := range append(methods, adjointMethod{name: "no guidance"}) {
+		o, err := g.guide(ctx, p, m, strength, window)
+		if err != nil {
+			return nil, err
+		}
+		out.Final = append(out.Final, o)
+	}
+	return out, nil
+}
+
+// guider holds what every trajectory needs; one goroutine.
+type guider struct {
+	mix    model.Mixture
+	net    *learn.ScoreNet
+	coeffs []model.Coeffs
+	goal   []float64
+	d      int
+	post   *model.Posterior
+	op     *learn.FisherOp
+}
+
+func (g *guider) methods() []adjointMethod {
+	d := g.d
+	tmp, xTheta := make([]float64, d), make([]float64, d)
+	dfea := func(den func(dst, x []float64, c model.Coeffs)) func(dst, a, x, xEnd []float64, c model.Coeffs) {
+		return func(dst, a, x, xEnd []float64, c model.Coeffs) {
+			den(xTheta, x, c)
+			ph, pt := dot(xEnd, a), dot(xTheta, a)
+			for j := range dst {
+				dst[j] = ph*xEnd[j] - pt*xTheta[j]
+			}
+		}
+	}
+	exactDen := func(dst, x []float64, c model.Coeffs) {
+		g.mix.Posterior(g.post, x, c)
+		copy(dst, g.post.Mean)
+	}
+	return []adjointMethod{
+		{"exact", func(dst, a, x, _ []float64, c model.Coeffs) {
+			g.mix.Posterior(g.post, x, c)
+			g.post.CovMatVec(dst, a)
+		}},
+		{"VJP (learned score)", func(dst, a, x, _ []float64, c model.Coeffs) {
+			g.op.Reset(x, c)
+			g.op.MatVecT(tmp, a) // aᵀF_θ: the VJP of the paper (eq. 19)
+			s2 := c.Sigma * c.Sigma
+			k := s2 * s2 / (c.Alpha * c.Alpha)
+			for j := range dst {
+				dst[j] = k * (a[j]/s2 - tmp[j])
+			}
+		}},
+		{"DF-EA (exact x_θ)", dfea(exactDen)},
+		{"DF-EA (learned x_θ)", dfea(g.net.Denoise)},
+	}
+}
+
+// forward runs the exact DDIM trajectory from x (rows 0…n), storing states.
+func (g *guider) forward(xs [][]float64, from int) {
+	for i := from; i+1 < len(g.coeffs); i++ {
+		g.mix.Posterior(g.post, xs[i], g.coeffs[i])
+		model.DDIMStep(xs[i+1], xs[i], g.post, g.coeffs[i+1])
+	}
+}
+
+// adjoint writes a_i for i = n…stop (a[i]) with method m, from the stored
+// trajectory xs; it returns the mean time of one step.
+func (g *guider) adjoint(a, xs [][]float64, m adjointMethod, stop int) time.Duration {
+	n := len(g.coeffs) - 1
+	for j := range a[n] {
+		a[n][j] = xs[n][j] - g.goal[j]
+	}
+	cv := make([]float64, g.d)
+	start := time.Now()
+	for i := n - 1; i >= stop; i-- {
+		c, to := g.coeffs[i], g.coeffs[i+1]
+		A := to.Sigma / c.Sigma
+		k := (to.Alpha - c.Alpha*A) * c.Alpha / (c.Sigma * c.Sigma)
+		m.covMV(cv, a[i+1], xs[i], xs[n], c)
+		for j := range a[i] {
+			a[i][j] = A*a[i+1][j] + k*cv[j]
+		}
+	}
+	return time.Since(start) / time.Duration(max(n-stop, 1))
+}
+
+// compare measures every method's adjoint against the exact one.
+func (g *guider) compare(ctx context.Context, p sim.Params, methods []adjointMethod, out *Guidance) error {
+	n := len(g.coeffs) - 1
+	xs, exact, approx := g.buffers(), g.buffers(), g.buffers()
+	report := reportRows(n)
+	for _, i := range report {
+		out.Times = append(out.Times, g.coeffs[i].T)
+	}
+	out.Err = make([][]GuidanceRow, len(methods))
+	for mi := range methods {
+		out.Err[mi] = make([]GuidanceRow, len(report))
+	}
+	out.Micros = make([]float64, len(methods))
+	r := rand.New(rand.NewPCG(p.Seed, 0x9a1d))
+	for k := 0; k < p.Particles; k++ {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		for j := range xs[0] {
+			xs[0][j] = g.coeffs[0].Sigma * r.NormFloat64()
+		}
+		g.forward(xs, 0)
+		g.adjoint(exact, xs, methods[0], 0)
+		for mi, m := range methods {
+			dt := g.adjoint(approx, xs, m, 0)
+			out.Micros[mi] += float64(dt.Nanoseconds()) / 1e3 / float64(p.Particles)
+			for ri, i := range report {
+				e, c := relCos(approx[i], exact[i])
+				out.Err[mi][ri].RelErr += e / float64(p.Particles)
+				out.Err[mi][ri].Cos += c / float64(p.Particles)
+			}
+		}
+	}
+	return nil
+}
+
+// guide samples with guidance by method m (none: m.covMV nil) and
+// describes where the samples end.
+func (g *guider) guide(ctx context.Context, p sim.Params, m adjointMethod, strength float64, window int) (GuidedOutcome, error) {
+	n := len(g.coeffs) - 1
+	xs, a := g.buffers(), g.buffers()
+	r := rand.New(rand.NewPCG(p.Seed, 0x9a1e))
+	o := GuidedOutcome{Name: m.name}
+	var spent time.Duration
+	for k := 0; k < p.Particles; k++ {
+		if err := ctx.Err(); err != nil {
+			return o, err
+		}
+		for j := range xs[0] {
+			xs[0][j] = g.coeffs[0].Sigma * r.NormFloat64()
+		}
+		start := 0
+		for i := 0; i < min(window, n) && m.covMV != nil; i++ {
+			g.forward(xs, i) // the current prediction of the endpoint
+			spent += g.adjoint(a, xs, m, i) * time.Duration(n-i)
+			for j := range xs[i] {
+				xs[i][j] -= strength * a[i][j] // gradient step on L(x_end(x_i))
+			}
+			g.mix.Posterior(g.post, xs[i], g.coeffs[i]) // the guided state moves on
+			model.DDIMStep(xs[i+1], xs[i], g.post, g.coeffs[i+1])
+			start = i + 1
+		}
+		g.forward(xs, start)
+		end := xs[n]
+		dist := math.Sqrt(2 * loss(end, g.goal))
+		o.Loss += loss(end, g.goal) / float64(p.Particles)
+		if dist <= 1 {
+			o.Inside += 1 / float64(p.Particles)
+		}
+		o.DistanceData += nearest(g.mix, end) / float64(p.Particles)
+	}
+	o.AdjointMicros = float64(spent.Nanoseconds()) / 1e3 / float64(max(p.Particles, 1))
+	return o, nil
+}
+
+func (g *guider) buffers() [][]float64 {
+	b := make([][]float64, len(g.coeffs))
+	for i := range b {
+		b[i] = make([]float64, g.d)
+	}
+	return b
+}
+
+// reportRows picks about six rows from T to t_end, t_end included.
+func reportRows(n int) []int {
+	var out []int
+	for _, f := range []float64{0, 0.2, 0.4, 0.6, 0.8, 0.9, 1} {
+		i := int(math.Round(f * float64(n)))
+		if i == n {
+			i = n - 1 // a_n is ∇L itself for every method
+		}
+		if len(out) == 0 || out[len(out)-1] != i {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+func relCos(a, b []float64) (rel, cos float64) {
+	nb := math.Sqrt(dot(b, b))
+	diff := 0.0
+	for j := range a {
+		diff += (a[j] - b[j]) * (a[j] - b[j])
+	}
+	return math.Sqrt(diff) / nb, dot(a, b) / (math.Sqrt(dot(a, a)) * nb)
+}
+
+func dot(a, b []float64) float64 {
+	s := 0.0
+	for i := range a {
+		s += a[i] * b[i]
+	}
+	return s
+}
+
+func loss(x, goal []float64) float64 {
+	s := 0.0
+	for j := range x {
+		s += (x[j] - goal[j]) * (x[j] - goal[j])
+	}
+	return s / 2
+}
+
+// nearest returns the distance from x to the nearest data point (component
+// mean for a Gaussian mixture).
+func nearest(m model.Mixture, x []float64) float64 {
+	best := math.Inf(1)
+	if dm, ok := m.(*model.Dirac); ok {
+		for i := 0; i < dm.Len(); i++ {
+			best = math.Min(best, math.Sqrt(2*loss(dm.Point(i), x)))
+		}
+		return best
+	}
+	if gm, ok := m.(*model.GMM); ok {
+		for c := 0; c < gm.Len(); c++ {
+			best = math.Min(best, math.Sqrt(2*loss(gm.Mean(c), x)))
+		}
+	}
+	return best
+}
+
+// WriteGuidance prints the adjoint errors per time and the guided outcomes.
+func WriteGuidance(w io.Writer, g *Guidance) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	head := []string{"adjoint ∂L/∂x_t"}
+	for _, t := range g.Times {
+		head = append(head, fmt.Sprintf("t=%.3g", t))
+	}
+	fmt.Fprintln(tw, strings.Join(append(head, "µs/step"), "\t")+"\t")
+	for mi, name := range g.Methods {
+		row := []string{name}
+		for _, e := range g.Err[mi] {
+			row = append(row, fmt.Sprintf("%.3g (cos %.3f)", e.RelErr, e.Cos))
+		}
+		fmt.Fprintln(tw, strings.Join(append(row, fmt.Sprintf("%.1f", g.Micros[mi])), "\t")+"\t")
+	}
+	fmt.Fprintln(tw, "\t")
+	fmt.Fprintln(tw, strings.Join([]string{"guided by", "loss ½‖x−goal‖²", "within 1 of goal", "dist. to data", "adjoint µs/particle"}, "\t")+"\t")
+	for _, o := range g.Final {
+		fmt.Fprintln(tw, strings.Join([]string{o.Name, fmt.Sprintf("%.4g", o.Loss), fmt.Sprintf("%.1f %%", 100*o.Inside),
+			fmt.Sprintf("%.4g", o.DistanceData), fmt.Sprintf("%.0f", o.AdjointMicros)}, "\t")+"\t")
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintf(w, "goal %v; adjoint errors: mean over particles of ‖a − a*‖/‖a*‖ against the exact adjoint of the DDIM map (and the cosine); guidance: x_t ← x_t − λ a(t) at the first steps\n", g.Goal)
+	return err
+}
