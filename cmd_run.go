@@ -204,6 +204,14 @@ func (f *runFlags) runReport(ctx context.Context, p *presets.Preset, stdout, std
 		for _, l := range strings.Split(p.Description, "\n") {
 			fmt.Fprintf(w, "# %s\n", l)
 		}
+		if p.Report == "guidance" {
+			g, err := paper.MeasureGuidanceDefault(ctx, p.Params, env)
+			bar.end()
+			if err != nil {
+				return err
+			}
+			return paper.WriteGuidance(w, g)
+		}
 		if p.Report == "table1" {
 			rows, err := paper.MeasureTable1(ctx, p.Params, env, 200)
 			bar.end()

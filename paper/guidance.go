@@ -23,7 +23,7 @@ import (
 // differ in how they get it:
 //   - exact: the mixture's posterior covariance (the truth only fisherscope has);
 //   - VJP: the learned score, C a = (σ⁴/α²)(a/σ² − F_θ a), F_θ a = (1/σ) J_εᵀ a;
-//   - DF-EA: E[yyᵀ] replaced by x̂₀x̂₀ᵀ with x̂₀ the trajectory's endpoint,
+//   - DF-EA: E[yyᵀ] replaced by x̂₀x̂₀ᵀ with x̂₀ the trajectory's clean endpoint D(x_end),
 //     C a ≈ (x̂₀ᵀa) x̂₀ − (x_θᵀa) x_θ, with the exact or the learned denoiser x_θ.
 
 // adjointMethod applies one method's C approximation: dst = C a at (x, c).
@@ -113,13 +113,18 @@ type guider struct {
 
 func (g *guider) methods() []adjointMethod {
 	d := g.d
-	tmp, xTheta := make([]float64, d), make([]float64, d)
+	tmp, xTheta, xHat := make([]float64, d), make([]float64, d), make([]float64, d)
+	end := g.coeffs[len(g.coeffs)-1]
+	// x̂₀ is the clean sample the trajectory ends at: the denoiser at the
+	// endpoint (x_end itself carries σ(t_end) noise, which α²/σ⁴ would
+	// amplify); the same denoiser gives x_θ.
 	dfea := func(den func(dst, x []float64, c model.Coeffs)) func(dst, a, x, xEnd []float64, c model.Coeffs) {
 		return func(dst, a, x, xEnd []float64, c model.Coeffs) {
+			den(xHat, xEnd, end)
 			den(xTheta, x, c)
-			ph, pt := dot(xEnd, a), dot(xTheta, a)
+			ph, pt := dot(xHat, a), dot(xTheta, a)
 			for j := range dst {
-				dst[j] = ph*xEnd[j] - pt*xTheta[j]
+				dst[j] = ph*xHat[j] - pt*xTheta[j]
 			}
 		}
 	}
@@ -334,12 +339,53 @@ func WriteGuidance(w io.Writer, g *Guidance) error {
 	fmt.Fprintln(tw, "\t")
 	fmt.Fprintln(tw, strings.Join([]string{"guided by", "loss ½‖x−goal‖²", "within 1 of goal", "dist. to data", "adjoint µs/particle"}, "\t")+"\t")
 	for _, o := range g.Final {
-		fmt.Fprintln(tw, strings.Join([]string{o.Name, fmt.Sprintf("%.4g", o.Loss), fmt.Sprintf("%.1f %%", 100*o.Inside),
-			fmt.Sprintf("%.4g", o.DistanceData), fmt.Sprintf("%.0f", o.AdjointMicros)}, "\t")+"\t")
+		loss, dist := fmt.Sprintf("%.4g", o.Loss), fmt.Sprintf("%.4g", o.DistanceData)
+		if math.IsNaN(o.Loss) || math.IsInf(o.Loss, 0) || o.Loss > 1e12 {
+			loss, dist = "diverged", "–"
+		}
+		fmt.Fprintln(tw, strings.Join([]string{o.Name, loss, fmt.Sprintf("%.1f %%", 100*o.Inside), dist,
+			fmt.Sprintf("%.0f", o.AdjointMicros)}, "\t")+"\t")
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
 	_, err := fmt.Fprintf(w, "goal %v; adjoint errors: mean over particles of ‖a − a*‖/‖a*‖ against the exact adjoint of the DDIM map (and the cosine); guidance: x_t ← x_t − λ a(t) at the first steps\n", g.Goal)
 	return err
+}
+
+// Guidance defaults of the report: the goal is the data point with the
+// largest first coordinate; guidance acts on the first fifth of the steps
+// (the paper guides in its first steps of 50) with step size GuideStrength.
+const GuideStrength = 0.5
+
+// MeasureGuidanceDefault is MeasureGuidance with the report's defaults.
+func MeasureGuidanceDefault(ctx context.Context, p sim.Params, env sim.Env) (*Guidance, error) {
+	mix, err := sim.LoadData(p.Data, p.N, p.Dim, p.AmbientNoise, p.Seed)
+	if err != nil {
+		return nil, err
+	}
+	goal := farthestAlongFirst(mix.Mix)
+	return MeasureGuidance(ctx, p, goal, GuideStrength, max(1, p.Steps/5), env)
+}
+
+// farthestAlongFirst returns the data point (component mean) with the
+// largest first coordinate.
+func farthestAlongFirst(m model.Mixture) []float64 {
+	var best []float64
+	consider := func(y []float64) {
+		if best == nil || y[0] > best[0] {
+			best = append([]float64(nil), y...)
+		}
+	}
+	switch m := m.(type) {
+	case *model.Dirac:
+		for i := 0; i < m.Len(); i++ {
+			consider(m.Point(i))
+		}
+	case *model.GMM:
+		for c := 0; c < m.Len(); c++ {
+			consider(m.Mean(c))
+		}
+	}
+	return best
 }

@@ -160,4 +160,4 @@ func (p *Preset) Runs() []Run {
 // ReportNames are the tables a preset's report key may ask `run` for: the
 // paper's Table 2 (trace errors of the learned methods against the exact
 // truth at six times) and Table 1 (their cost against the dimension).
-func ReportNames() []string { return []string{"table1", "table2"} }
+func ReportNames() []string { return []string{"table1", "table2", "guidance"} }

@@ -14,7 +14,7 @@ func TestEveryEmbeddedPresetLoads(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"checkerboard-nll", "demo", "hutchpp-lowrank", "qr-refresh", "table1", "table2", "table3", "table3-exact"}
+	want := []string{"checkerboard-nll", "demo", "guidance", "hutchpp-lowrank", "qr-refresh", "table1", "table2", "table3", "table3-exact"}
 	var got []string
 	for _, i := range list {
 		got = append(got, i.Name)

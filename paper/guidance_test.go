@@ -1,0 +1,96 @@
+package paper
+
+import (
+	"context"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"fisherscope/model"
+	"fisherscope/sim"
+)
+
+// smallGuider is a guider on 8gaussians (VP, 30 DDIM steps) without networks.
+func smallGuider(t *testing.T) *guider {
+	t.Helper()
+	mix, _ := model.NewDataset("8gaussians", 64, 1)
+	s, _ := model.ScheduleByName("vp")
+	grid, _ := model.MakeGrid(s, model.GridLogSNR, 30, s.DefaultTEnd(), 7)
+	coeffs := make([]model.Coeffs, len(grid))
+	for i, tt := range grid {
+		coeffs[i], _ = s.At(tt)
+	}
+	return &guider{mix: mix, coeffs: coeffs, goal: []float64{2.8, 0}, d: 2, post: model.NewPosterior(mix)}
+}
+
+// TestExactAdjointIsTheGradient: the exact adjoint a_i equals central finite
+// differences of L(x_end(x_i)) through the DDIM solver.
+func TestExactAdjointIsTheGradient(t *testing.T) {
+	g := smallGuider(t)
+	exact := adjointMethod{"exact", func(dst, a, x, _ []float64, c model.Coeffs) {
+		g.mix.Posterior(g.post, x, c)
+		g.post.CovMatVec(dst, a)
+	}}
+	xs, a := g.buffers(), g.buffers()
+	r := rand.New(rand.NewPCG(1, 1))
+	for k := 0; k < 5; k++ {
+		for j := range xs[0] {
+			xs[0][j] = r.NormFloat64()
+		}
+		g.forward(xs, 0)
+		g.adjoint(a, xs, exact, 0)
+		for _, i := range []int{0, 10, 25} {
+			saved := append([]float64(nil), xs[i]...)
+			for j := 0; j < 2; j++ {
+				const h = 1e-6
+				xs[i][j] = saved[j] + h
+				g.forward(xs, i)
+				lp := loss(xs[len(xs)-1], g.goal)
+				xs[i][j] = saved[j] - h
+				g.forward(xs, i)
+				lm := loss(xs[len(xs)-1], g.goal)
+				xs[i][j] = saved[j]
+				fd := (lp - lm) / (2 * h)
+				if math.Abs(fd-a[i][j]) > 1e-5*math.Max(1, math.Abs(fd)) {
+					t.Errorf("particle %d row %d: adjoint %g, finite differences %g", k, i, a[i][j], fd)
+				}
+			}
+			g.forward(xs, i)
+		}
+	}
+}
+
+// TestDFEAImprovesTowardsTheEnd: with x̂₀ the trajectory's endpoint, DF-EA's
+// adjoint error falls as t → t_end, where the posterior concentrates on the
+// endpoint's data point (the paper's argument, math-spec §8).
+func TestDFEAImprovesTowardsTheEnd(t *testing.T) {
+	p := sim.Defaults()
+	p.Data, p.N, p.Particles, p.Steps, p.Grid, p.Jacobian = "8gaussians", 64, 30, 30, model.GridLogSNR, sim.JacobianOff
+	p.Net, p.NetWidth, p.NetDepth, p.NetSteps, p.NetBatch = "auto", 16, 2, 100, 64
+	env := sim.Env{CacheDir: t.TempDir()}
+	g1, err := MeasureGuidance(context.Background(), p, []float64{2.8, 0}, 0.5, 6, env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dfea := g1.Err[2] // DF-EA with the exact denoiser
+	if !(dfea[len(dfea)-1].RelErr < dfea[1].RelErr/2) {
+		t.Errorf("DF-EA adjoint error %v does not fall towards t_end", dfea)
+	}
+	if e := g1.Err[0][0].RelErr; e != 0 {
+		t.Errorf("exact against itself: %g", e)
+	}
+	if g1.Final[0].Loss >= g1.Final[len(g1.Final)-1].Loss {
+		t.Errorf("exact guidance did not lower the loss: %+v", g1.Final)
+	}
+	g2, err := MeasureGuidance(context.Background(), p, []float64{2.8, 0}, 0.5, 6, env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for mi := range g1.Err {
+		for i := range g1.Err[mi] {
+			if g1.Err[mi][i] != g2.Err[mi][i] {
+				t.Fatalf("not reproducible: %v vs %v", g1.Err[mi][i], g2.Err[mi][i])
+			}
+		}
+	}
+}
