@@ -19,6 +19,9 @@ type ODE struct {
 	kphi       [4][]float64 // D×D, row-major, for the tangent
 	phis, colv []float64
 	colo       []float64
+	// Done, when closed, stops Adaptive between two attempts (ErrCancelled).
+	Done <-chan struct{}
+
 	dpK        [7][]float64 // Dormand–Prince stages (allocated on first use)
 	dpKP       [7][]float64 // … of Φ (D×D each)
 	dpY, dpT   []float64
@@ -90,9 +93,9 @@ func (o *ODE) Step(dst, x []float64, t, s float64, solver Solver, tr TraceFunc) 
 		axpy(dst, x, h, o.k[0])
 		return -h * l, nil
 	case Heun:
-		return o.heun(dst, x, t, h, tr)
+		return o.heun(dst, x, t, s, tr)
 	case RK4:
-		return o.rk4(dst, x, t, h, tr)
+		return o.rk4(dst, x, t, s, tr)
 	case RK45:
 		if tr != nil {
 			return 0, errors.New("rk45 integrates the exact trace only")
@@ -110,13 +113,16 @@ func axpy(dst, x []float64, h float64, k []float64) {
 	}
 }
 
-func (o *ODE) heun(dst, x []float64, t, h float64, tr TraceFunc) (float64, error) {
+// heun and rk4 evaluate their last stage at s itself, not t + (s − t),
+// which can fall an ulp outside the schedule's range at its end.
+func (o *ODE) heun(dst, x []float64, t, s float64, tr TraceFunc) (float64, error) {
+	h := s - t
 	l0, err := o.eval(o.k[0], x, t, tr)
 	if err != nil {
 		return 0, err
 	}
 	axpy(o.xs, x, h, o.k[0])
-	l1, err := o.eval(o.k[1], o.xs, t+h, tr)
+	l1, err := o.eval(o.k[1], o.xs, s, tr)
 	if err != nil {
 		return 0, err
 	}
@@ -126,10 +132,11 @@ func (o *ODE) heun(dst, x []float64, t, h float64, tr TraceFunc) (float64, error
 	return -0.5 * h * (l0 + l1), nil
 }
 
-func (o *ODE) rk4(dst, x []float64, t, h float64, tr TraceFunc) (float64, error) {
+func (o *ODE) rk4(dst, x []float64, t, s float64, tr TraceFunc) (float64, error) {
+	h := s - t
 	var l [4]float64
 	var err error
-	stageT := [4]float64{t, t + h/2, t + h/2, t + h}
+	stageT := [4]float64{t, t + h/2, t + h/2, s}
 	stageH := [4]float64{0, h / 2, h / 2, h}
 	for i := 0; i < 4; i++ {
 		xi := x
@@ -177,7 +184,7 @@ func (o *ODE) StepTangent(dstX, dstPhi, x, phi []float64, t, s float64) (float64
 	h := s - t
 	var l [4]float64
 	var err error
-	stageT := [4]float64{t, t + h/2, t + h/2, t + h}
+	stageT := [4]float64{t, t + h/2, t + h/2, s}
 	stageH := [4]float64{0, h / 2, h / 2, h}
 	for i := 0; i < 4; i++ {
 		xi, pi := x, phi

@@ -30,6 +30,9 @@ const (
 	DefaultATol = 1e-5
 )
 
+// ErrCancelled is returned by Adaptive when ODE.Done is closed mid-interval.
+var ErrCancelled = errors.New("cancelled")
+
 // errStepUnderflow is returned when the controller cannot meet the tolerance.
 var errStepUnderflow = errors.New("rk45: step size underflow (the tolerance cannot be met)")
 
@@ -86,11 +89,24 @@ func (o *ODE) AdaptiveTangent(dst, dstPhi, x, phi []float64, t, s, rtol, atol, h
 		if n == maxAdaptiveSteps || h < 1e-14*math.Max(1, math.Abs(cur)) {
 			return 0, evals, h, fmt.Errorf("%w at t=%g", errStepUnderflow, cur)
 		}
+		if o.Done != nil {
+			select {
+			case <-o.Done:
+				return 0, evals, h, ErrCancelled
+			default:
+			}
+		}
 		last := h >= math.Abs(s-cur)
 		if last {
 			h = math.Abs(s - cur)
 		}
 		hs := dir * h
+		stageT := func(i int) float64 { // the last step's c = 1 stages sit exactly at s
+			if last && dpC[i] == 1 {
+				return s
+			}
+			return cur + dpC[i]*hs
+		}
 		for i := 1; i < 7; i++ {
 			for j := range o.dpT {
 				v := o.dpY[j]
@@ -99,7 +115,7 @@ func (o *ODE) AdaptiveTangent(dst, dstPhi, x, phi []float64, t, s, rtol, atol, h
 				}
 				o.dpT[j] = v
 			}
-			if l[i], err = o.eval(o.dpK[i], o.dpT, cur+dpC[i]*hs, nil); err != nil {
+			if l[i], err = o.eval(o.dpK[i], o.dpT, stageT(i), nil); err != nil {
 				return 0, evals, h, err
 			}
 			evals++
@@ -133,6 +149,9 @@ func (o *ODE) AdaptiveTangent(dst, dstPhi, x, phi []float64, t, s, rtol, atol, h
 			n += d * d
 		}
 		e := math.Sqrt(e2 / float64(n))
+		if math.IsNaN(e) || math.IsInf(e, 0) {
+			return 0, evals, h, fmt.Errorf("rk45: non-finite state at t=%g", cur)
+		}
 		factor := 5.0
 		if e > 0 {
 			factor = math.Min(5, math.Max(0.2, 0.9*math.Pow(e, -0.2)))
@@ -147,6 +166,7 @@ func (o *ODE) AdaptiveTangent(dst, dstPhi, x, phi []float64, t, s, rtol, atol, h
 			l[0] = l[6]
 			ll, cur = llNew, cur+hs
 			if last {
+				cur = s
 				copy(dst, o.dpY)
 				if tangent {
 					copy(dstPhi, o.dpPY)

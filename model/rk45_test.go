@@ -104,3 +104,27 @@ func TestRK45TangentIsTheFlowJacobian(t *testing.T) {
 		}
 	}
 }
+
+// TestStagesReachTheRangeEnd: heun, rk4 and rk45 step to the schedule's
+// smallest time (EDM's default t_end is σ_min) without evaluating an ulp
+// outside the range.
+func TestStagesReachTheRangeEnd(t *testing.T) {
+	for _, name := range []string{"edm", "vp"} {
+		s, _ := ScheduleByName(name)
+		lo, _ := s.Range()
+		mix, _ := NewDataset("8gaussians", 32, 1)
+		o := NewODE(mix, s)
+		g, err := MakeGrid(s, GridDefault, 5, lo, 7)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, solver := range []Solver{Heun, RK4, RK45} {
+			x := []float64{0.5, -0.5}
+			for i := 0; i+1 < len(g); i++ {
+				if _, err := o.Step(x, x, g[i], g[i+1], solver, nil); err != nil {
+					t.Fatalf("%s %s step %d: %v", name, solver, i, err)
+				}
+			}
+		}
+	}
+}

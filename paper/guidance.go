@@ -70,7 +70,14 @@ func MeasureGuidance(ctx context.Context, p sim.Params, goal []float64, strength
 		return nil, fmt.Errorf("guidance: the goal has %d coordinates, the data %d", len(goal), d)
 	}
 	s := tr.Schedule
-	grid, err := model.MakeGrid(s, p.Grid, p.Steps, s.DefaultTEnd(), p.Rho)
+	tEnd := p.TEnd
+	if tEnd <= 0 {
+		tEnd = s.DefaultTEnd()
+	}
+	if c, err := s.At(tEnd); err != nil || c.Sigma <= 0 {
+		return nil, fmt.Errorf("guidance: needs σ(t_end) > 0 (the denoiser at the endpoint); %s ends at σ = 0", s.Name())
+	}
+	grid, err := model.MakeGrid(s, p.Grid, p.Steps, tEnd, p.Rho)
 	if err != nil {
 		return nil, err
 	}

@@ -59,6 +59,9 @@ func MeasureTable2(ctx context.Context, p sim.Params, env sim.Env) (*Table2, err
 		t2.Methods[i].Name = names[i]
 	}
 	times := table2Times()
+	if c, err := tr.Schedule.At(lo); err != nil || c.Sigma <= 0 {
+		lo = 1e-3 // sd-ve, sd-edm: σ = 0 at t = 0; the first discrete step instead
+	}
 	for _, t := range times {
 		t = math.Min(math.Max(t, lo), hi)
 		t2.Times = append(t2.Times, t)
@@ -143,8 +146,16 @@ func endpoint(dst, x []float64, tr *sim.Trained, c model.Coeffs) {
 	post := model.NewPosterior(tr.Data)
 	const steps = 50
 	cur := c
+	stop := math.Max(lo, 1e-6)
+	if c0, err := tr.Schedule.At(stop); err != nil || c0.Sigma <= 0 {
+		stop = 1e-3 // a schedule ending at σ = 0: stop at its first discrete step
+	}
 	for i := 1; i <= steps; i++ {
-		to, err := tr.Schedule.At(c.T + float64(i)/steps*(math.Max(lo, 1e-6)-c.T))
+		t := c.T + float64(i)/steps*(stop-c.T)
+		if i == steps {
+			t = stop // exactly: t + (stop − t) can fall an ulp below the range
+		}
+		to, err := tr.Schedule.At(t)
 		if err != nil || cur.Sigma <= 0 {
 			return
 		}

@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -21,7 +20,8 @@ const DefaultExportQuota = 64 << 20
 // engine's own ranges); the memory budget is the server's split evenly
 // between --max-sessions.
 func SessionCaps() sim.Limits {
-	return sim.Limits{MaxParticles: 65536, MaxDim: 256, MaxProbes: 256, MaxRepeats: 64, MaxSteps: 2000, MaxN: 16384, MaxNetSteps: 5000}
+	return sim.Limits{MaxParticles: 65536, MaxDim: 256, MaxProbes: 256, MaxRepeats: 64, MaxSteps: 2000, MaxN: 16384,
+		MaxNetSteps: 5000, MaxNetWidth: 256, MaxNetDepth: 4, MaxNetBatch: 1024}
 }
 
 // sessionOptions confine a session: its engine limits, the data directory
@@ -30,8 +30,8 @@ func (s *Server) sessionOptions(sess ssh.Session) tui.Options {
 	lim := SessionCaps()
 	lim.MaxMemory = s.cfg.MaxMemory / int64(s.cfg.MaxSessions)
 	lim.Files = noFiles{}
-	if s.cfg.DataDir != "" {
-		lim.Files = os.DirFS(s.cfg.DataDir)
+	if s.dataRoot != nil {
+		lim.Files = s.dataRoot.FS() // os.Root: no path, not even a symbolic link, leads out
 	}
 	user := userDir(sess)
 	return tui.Options{FPS: s.cfg.FPS, Idle: s.cfg.Idle, Limits: lim, Served: true,

@@ -19,6 +19,9 @@ func TestServedSessionConfined(t *testing.T) {
 	user := newSigner(t)
 	data := t.TempDir()
 	os.WriteFile(filepath.Join(data, "pts.csv"), []byte("0,0\n1,0\n0,1\n"), 0o644)
+	outside := filepath.Join(t.TempDir(), "secret.csv")
+	os.WriteFile(outside, []byte("7,7\n8,8\n9,9\n"), 0o644)
+	os.Symlink(outside, filepath.Join(data, "link.csv")) // a link that leaves the data directory
 	var state string
 	addr, _, _ := start(t, user, 2, func(c *Config) { c.DataDir, c.ExportQuota = data, 1; state = c.StateDir })
 	c := open(t, addr, user)
@@ -33,6 +36,8 @@ func TestServedSessionConfined(t *testing.T) {
 	c.waitFor(t, "built-in presets only")
 	cmd("files")
 	c.waitFor(t, "pts.csv")
+	cmd("data file:link.csv")
+	c.waitFor(t, "data: file:link.csv: no such file in the data directory")
 	cmd("data file:pts.csv")
 	c.waitFor(t, "data = file:pts.csv")
 	cmd("probes 4096")

@@ -23,13 +23,14 @@ import (
 // Server is an SSH server of the explorer. Its methods are safe for
 // concurrent use.
 type Server struct {
-	cfg     Config
-	acc     *sim.Accelerator // one GPU queue for every session
-	log     *slog.Logger
-	keys    []authorizedKey
-	srv     *ssh.Server
-	gate    *gate
-	hostKey string // SHA256 fingerprint
+	cfg      Config
+	acc      *sim.Accelerator // one GPU queue for every session
+	log      *slog.Logger
+	keys     []authorizedKey
+	srv      *ssh.Server
+	gate     *gate
+	hostKey  string   // SHA256 fingerprint
+	dataRoot *os.Root // --data-dir, opened once (nil: none)
 
 	sourceHook func(*sim.Engine) tui.Source // tests observe the engine; nil otherwise
 
@@ -67,6 +68,11 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.hostKey = gossh.FingerprintSHA256(s.srv.HostSigners[0].PublicKey())
+	if cfg.DataDir != "" {
+		if s.dataRoot, err = os.OpenRoot(cfg.DataDir); err != nil {
+			return nil, fmt.Errorf("serve: --data-dir: %w", err)
+		}
+	}
 	return s, nil
 }
 
@@ -186,6 +192,9 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		s.log.Warn("shutdown deadline: closing remaining sessions", "sessions", s.Active())
 	}
 	s.gate.close() // sessions are over: drop idle connections
+	if s.dataRoot != nil {
+		s.dataRoot.Close()
+	}
 	closeErr := ignoreClosed(s.srv.Close())
 	if err != nil {
 		return err

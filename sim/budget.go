@@ -21,6 +21,7 @@ type Limits struct {
 	MaxMemory int64
 	// Caps on sizes below the table's ranges (0: the table's maximum).
 	MaxParticles, MaxDim, MaxProbes, MaxRepeats, MaxSteps, MaxN, MaxNetSteps int
+	MaxNetWidth, MaxNetDepth, MaxNetBatch                                    int
 	// Files, when not nil, is the only place data=file: and start=file:
 	// are read from (paths are relative to it and may not leave it), and
 	// errors about those files quote neither the server's paths nor the
@@ -75,7 +76,8 @@ func (l Limits) Check(p *Params, points int) error {
 		val, cap int
 	}{{"particles", p.Particles, l.MaxParticles}, {"dim", p.Dim, l.MaxDim}, {"probes", p.Probes, l.MaxProbes},
 		{"repeats", p.Repeats, l.MaxRepeats}, {"steps", p.Steps, l.MaxSteps}, {"n", p.N, l.MaxN},
-		{"net_steps", p.NetSteps, l.MaxNetSteps}} {
+		{"net_steps", p.NetSteps, l.MaxNetSteps}, {"net_width", p.NetWidth, l.MaxNetWidth},
+		{"net_depth", p.NetDepth, l.MaxNetDepth}, {"net_batch", p.NetBatch, l.MaxNetBatch}} {
 		if c.cap > 0 && c.val > c.cap {
 			return fmt.Errorf("%s: %d is above this server's limit %d", c.key, c.val, c.cap)
 		}
@@ -128,6 +130,15 @@ func (p *Params) Cost(points int) Cost {
 	}
 	if nt := int64(min(p.DFEA, p.Particles)); nt > 0 {
 		parts = append(parts, Charge{fmt.Sprintf("DF-EA trajectories: dfea=%d × steps=%d × dim=%d", nt, steps-1, d), nt * steps * d * f})
+	}
+	if p.NeedsNet() {
+		w, h := int64(p.NetWidth), int64(p.NetDepth)
+		params := h*w*w + (d+64)*w
+		if p.NetArch == ArchPaper {
+			w, h, params = 512, 4, 470_000 // 128³ ‖ 128³ → 512-512: about 4.7·10⁵ weights
+		}
+		parts = append(parts, Charge{fmt.Sprintf("network training: net_batch=%d × net_width=%d × net_depth=%d", p.NetBatch, w, h),
+			int64(p.NetBatch)*w*(h+2)*4*6 + params*4*6})
 	}
 	c := Cost{Result: b*(2*d*f+64) + steps*(600+300*e)}
 	if p.Jacobian != JacobianOff {
@@ -184,6 +195,23 @@ func (p *Params) checkWork(points int) error {
 		if w := n * d * d; w > MaxParticleWork {
 			return fmt.Errorf("work: Φ on data off their plane costs n=%d × dim²=%d = %.3g per particle step > %.3g; lower n or dim, or use jacobian off",
 				int(n), p.Dim*p.Dim, w, MaxParticleWork)
+		}
+	}
+	if p.NeedsNet() {
+		w, h := float64(p.NetWidth), float64(p.NetDepth)
+		params := h*w*w + (d+64)*w
+		if p.NetArch == ArchPaper {
+			params = 470_000
+		}
+		if work := float64(p.NetBatch) * params * 6; work > 10*MaxParticleWork {
+			return fmt.Errorf("work: one training step costs net_batch=%d × %.3g parameters × 6 = %.3g > %.3g; lower net_batch, net_width or net_depth",
+				p.NetBatch, params, work, 10*MaxParticleWork)
+		}
+		if p.HasEstimator(VJP) || p.Score == ScoreLearned {
+			if work := d * params * 4; work > MaxParticleWork {
+				return fmt.Errorf("work: one VJP trace costs dim=%d × %.3g parameters × 4 = %.3g > %.3g; lower dim or the network's size",
+					p.Dim, params, work, MaxParticleWork)
+			}
 		}
 	}
 	for _, e := range p.Estimators {

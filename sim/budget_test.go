@@ -173,3 +173,21 @@ func FuzzScenario(f *testing.F) {
 		}
 	})
 }
+
+// TestNetBudget: oversized networks are refused before training.
+func TestNetBudget(t *testing.T) {
+	p := Defaults()
+	p.Net, p.Estimators, p.Jacobian = "auto", []Estimator{VJP}, JacobianOff
+	p.NetWidth, p.NetDepth, p.NetBatch = 1024, 8, 8192
+	if err := (Limits{}).Check(&p, p.N); err == nil || !strings.Contains(err.Error(), "training step") {
+		t.Errorf("huge net: %v", err)
+	}
+	p.NetWidth, p.NetDepth, p.NetBatch, p.Dim = 128, 3, 512, 2048
+	if err := (Limits{}).Check(&p, p.N); err == nil || !strings.Contains(err.Error(), "VJP trace") {
+		t.Errorf("VJP at dim 2048: %v", err)
+	}
+	p.Dim, p.NetArch = 2, ArchPaper
+	if err := (Limits{}).Check(&p, p.N); err != nil {
+		t.Errorf("the paper's net: %v", err)
+	}
+}

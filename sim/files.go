@@ -18,7 +18,8 @@ const maxDataFile = 256 << 20
 
 // openFile opens a file named by a file: value: from the local file system
 // when files is nil, else from files, where the name must be a relative path
-// that stays inside (fs.ValidPath). Confined errors give the name as typed
+// that stays inside (fs.ValidPath; a served session's files is an os.Root's
+// file system, which also refuses symbolic links that leave it). Confined errors give the name as typed
 // and nothing about the server's file system.
 func openFile(files fs.FS, name string) (io.ReadCloser, error) {
 	if files == nil {
@@ -32,13 +33,15 @@ func openFile(files fs.FS, name string) (io.ReadCloser, error) {
 	if !fs.ValidPath(name) || clean != name {
 		return nil, fmt.Errorf("file:%s: names are relative paths inside the data directory (see `:files`)", name)
 	}
+	// Stat first: opening a FIFO would block.
+	if st, err := fs.Stat(files, name); err != nil {
+		return nil, fmt.Errorf("file:%s: no such file in the data directory (see `:files`)", name)
+	} else if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("file:%s: not a regular file in the data directory", name)
+	}
 	fh, err := files.Open(name)
 	if err != nil {
 		return nil, fmt.Errorf("file:%s: no such file in the data directory (see `:files`)", name)
-	}
-	if st, err := fh.Stat(); err != nil || !st.Mode().IsRegular() {
-		fh.Close()
-		return nil, fmt.Errorf("file:%s: not a regular file in the data directory", name)
 	}
 	return readCloser{io.LimitReader(fh, maxDataFile), fh}, nil
 }

@@ -86,9 +86,13 @@ func acquireNets(ctx context.Context, sc *scenario, env Env) (*nets, error) {
 		if n.score, err = loadScore(sc.lim, path); err != nil {
 			return nil, refusal{err}
 		}
-	} else if n.score, _, err = learn.CachedScore(ctx, dir, cfg, sc.sched, src, report("score")); err != nil {
+		if i := n.score.Info(); i.Schedule != sc.sched.Name() || i.DataID != src.Identity() {
+			return nil, refusal{fmt.Errorf("net: %s was trained for schedule %s on %s, this scenario is %s on %s (its time features and data scale would not fit)",
+				path, i.Schedule, i.DataID, sc.sched.Name(), src.Identity())}
+		}
+	} else if n.score, _, err = learn.CachedScore(ctx, dir, cfg, sc.sched, src, report("score")); err != nil && n.score == nil {
 		return nil, fmt.Errorf("net: score: %w", err)
-	}
+	} // a cache that cannot be written still leaves the trained network
 	if n.score.Dim() != p.Dim {
 		return nil, refusal{fmt.Errorf("net: the score network is for D=%d, dim is %d", n.score.Dim(), p.Dim)}
 	}
@@ -102,7 +106,7 @@ func acquireNets(ctx context.Context, sc *scenario, env Env) (*nets, error) {
 		default:
 			continue
 		}
-		if *dst, _, err = learn.CachedTrace(ctx, dir, cfg, sc.sched, src, n.score, report(e.String())); err != nil {
+		if *dst, _, err = learn.CachedTrace(ctx, dir, cfg, sc.sched, src, n.score, report(e.String())); err != nil && *dst == nil {
 			return nil, fmt.Errorf("net: %s: %w", e, err)
 		}
 	}

@@ -287,11 +287,15 @@ func cycleFrom(list []string, cur string, dir int) []string {
 			i = j
 		}
 	}
-	if i < 0 && dir < 0 {
-		i = 0
+	count := len(list) - 1 // every other element
+	if i < 0 {             // a value not in the list (e.g. file:PATH): every element
+		count = len(list)
+		if dir < 0 {
+			i = len(list) // so that the first candidate is the last element
+		}
 	}
 	var out []string
-	for n := 1; n < len(list) || (i < 0 && n <= len(list)); n++ {
+	for n := 1; n <= count; n++ {
 		out = append(out, list[((i+dir*n)%len(list)+len(list))%len(list)])
 	}
 	return out

@@ -190,3 +190,18 @@ func mustRead(t *testing.T, name string) string {
 	}
 	return string(b)
 }
+
+// TestCycleFromUnlisted: stepping back from a value not in the list (a
+// file:PATH) offers every element, the last first.
+func TestCycleFromUnlisted(t *testing.T) {
+	got := cycleFrom([]string{"a", "b", "c"}, "file:x", -1)
+	if strings.Join(got, ",") != "c,b,a" {
+		t.Errorf("back from an unlisted value: %v", got)
+	}
+	if got := cycleFrom([]string{"a", "b", "c"}, "file:x", +1); strings.Join(got, ",") != "a,b,c" {
+		t.Errorf("on from an unlisted value: %v", got)
+	}
+	if got := cycleFrom([]string{"a", "b", "c"}, "b", -1); strings.Join(got, ",") != "a,c" {
+		t.Errorf("back from b: %v", got)
+	}
+}

@@ -70,12 +70,13 @@ func newWorker(bt *Batch, lo, hi int) *worker {
 
 func (w *worker) run(j job) error {
 	w.done = j.ctx.Done()
+	w.ode.Done = w.done // rk45 checks it between attempts
 	for k := w.lo; k < w.hi; k++ {
 		if w.cancelled() {
 			return j.ctx.Err()
 		}
 		if err := w.particle(k, j.i, j.finish); err != nil {
-			if errors.Is(err, errCancelled) {
+			if errors.Is(err, errCancelled) || errors.Is(err, model.ErrCancelled) {
 				return j.ctx.Err()
 			}
 			return fmt.Errorf("particle %d, step %d: %w", k, j.i, err)
