@@ -50,6 +50,9 @@ func (f *runFlags) run(ctx context.Context, stdout, stderr io.Writer) error {
 		return err
 	}
 	if p.Report != "" {
+		if f.shard != "" {
+			return refused(fmt.Errorf("preset %s: report %s cannot be sharded (it is one measurement)", p.Name, p.Report))
+		}
 		return f.runReport(ctx, p, stdout, stderr)
 	}
 	runs := p.Runs()

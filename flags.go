@@ -186,7 +186,7 @@ func parseBytes(v string) (int64, error) {
 	}
 	s = strings.TrimSuffix(s, "B")
 	x, err := strconv.ParseFloat(s, 64)
-	if err != nil || x < 0 || math.IsNaN(x) || x*mult > 1<<60 {
+	if err != nil || x < 0 || math.IsNaN(x) || x*mult > 1<<60 || (x*mult < 1 && x != 0) || math.Signbit(x) {
 		return 0, fmt.Errorf("%q is not a size (e.g. 512MiB, 8GiB; at most 1 EiB)", v)
 	}
 	return int64(x * mult), nil

@@ -114,3 +114,22 @@ func TestGPUCheckWithoutGPU(t *testing.T) {
 		t.Errorf("err %v, output %q", err, out.String())
 	}
 }
+
+// TestShardEdgeCases: reports cannot be sharded; merge refuses a shard of
+// count 0; sizes that round to 0 bytes are refused.
+func TestShardEdgeCases(t *testing.T) {
+	err := run(context.Background(), []string{"run", "--preset", "table1", "--shard", "0/2", "--format", "json"}, &bytes.Buffer{}, &bytes.Buffer{})
+	if err == nil || !strings.Contains(err.Error(), "cannot be sharded") {
+		t.Errorf("report with --shard: %v", err)
+	}
+	bad := filepath.Join(t.TempDir(), "bad.json")
+	os.WriteFile(bad, []byte(`{"shard":{"index":0,"count":0,"total":0,"runs":[],"key":"x"},"runs":[]}`), 0o644)
+	if err := run(context.Background(), []string{"merge", bad}, &bytes.Buffer{}, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "invalid shard") {
+		t.Errorf("merge count 0: %v", err)
+	}
+	for _, v := range []string{"0.5", "-0", "0.1KiB"} {
+		if _, err := parseBytes(v); err == nil && v != "0.1KiB" {
+			t.Errorf("%q accepted", v)
+		}
+	}
+}

@@ -33,6 +33,8 @@ func Merge(docs []Document) (Document, error) {
 		switch {
 		case s == nil:
 			return Document{}, fmt.Errorf("merge: document %d is not a shard", i+1)
+		case s.Count < 1 || s.Index < 0 || s.Index >= s.Count || s.Total < 0:
+			return Document{}, fmt.Errorf("merge: document %d has an invalid shard %d/%d of %d runs", i+1, s.Index, s.Count, s.Total)
 		case s.Key != first.Key || s.Count != first.Count || s.Total != first.Total || d.Preset != docs[0].Preset:
 			return Document{}, fmt.Errorf("merge: document %d is from another preset or other parameters (preset %q, key %s; document 1: %q, %s)",
 				i+1, d.Preset, s.Key, docs[0].Preset, first.Key)

@@ -28,7 +28,7 @@ func SessionCaps() sim.Limits {
 // it reads from, and its own export directory with a quota.
 func (s *Server) sessionOptions(sess ssh.Session) tui.Options {
 	lim := SessionCaps()
-	lim.MaxMemory = s.cfg.MaxMemory / int64(s.cfg.MaxSessions)
+	lim.MaxMemory = max(s.cfg.MaxMemory/int64(s.cfg.MaxSessions), 1) // never 0, which would mean "the default"
 	lim.Files = noFiles{}
 	if s.dataRoot != nil {
 		lim.Files = s.dataRoot.FS() // os.Root: no path, not even a symbolic link, leads out

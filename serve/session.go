@@ -149,7 +149,7 @@ func (s *Server) runProgram(ss *session) {
 	eng.SetCacheDir(filepath.Join(s.cfg.StateDir, "nets")) // shared by every session: a network trains once
 	m := tui.New(ss.ctx, s.wrapSource(eng), s.cfg.Params, opt)
 	p := tea.NewProgram(m, tea.WithInput(inputClock{ss.sess, &ss.lastInput}), tea.WithOutput(ss.sess),
-		tea.WithAltScreen(), tea.WithFilter(dropSuspend), tea.WithoutSignalHandler())
+		tea.WithAltScreen(), tea.WithMouseCellMotion(), tea.WithFilter(dropSuspend), tea.WithoutSignalHandler())
 	if !ss.setProgram(p) {
 		return // ended (shutdown) before the program started
 	}

@@ -211,3 +211,34 @@ func TestNLLChart(t *testing.T) {
 		}
 	}
 }
+
+// TestSweepSkipsFailedPoints: a sweep point that fails is skipped, not
+// pinned with the previous point's data, and the sweep goes on.
+func TestSweepSkipsFailedPoints(t *testing.T) {
+	m, src := newTestModel(t)
+	rows := src.frame.Rows
+	command(m, "preset qr-refresh")
+	src.mu.Lock()
+	src.frame = &sim.Frame{Params: m.params, Done: true, Err: "boom", Grid: src.frame.Grid}
+	src.mu.Unlock()
+	m.onTick(time.Now())
+	if len(m.cmp.pins) != 0 || !strings.Contains(m.msg, "skipped: boom") || len(m.queue) != 3 {
+		t.Fatalf("after a failed point: pins %d, queue %d, msg %q", len(m.cmp.pins), len(m.queue), m.msg)
+	}
+	for i := 0; i < 10 && m.sweeping; i++ {
+		finish(m, src, rows)
+	}
+	if len(m.cmp.pins) != 3 {
+		t.Errorf("pins %d, want the 3 points that ran before the last", len(m.cmp.pins))
+	}
+}
+
+// TestPasteIsNotKeys: pasted text outside the command line changes nothing.
+func TestPasteIsNotKeys(t *testing.T) {
+	m, _ := newTestModel(t)
+	before := m.params.Fingerprint()
+	m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("data moons quit"), Paste: true})
+	if m.params.Fingerprint() != before || !strings.Contains(m.msg, "paste ignored") {
+		t.Errorf("paste acted as keys: %q", m.msg)
+	}
+}

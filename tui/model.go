@@ -50,46 +50,48 @@ type tickMsg time.Time
 
 // Model is the explorer's root bubbletea model.
 type Model struct {
-	ctx       context.Context
-	src       Source
-	rs        *restarter
-	opt       Options
-	st        Styles
-	keys      keyMap
-	help      help.Model
-	input     textinput.Model
-	params    sim.Params // what the user asked for
-	want      string     // fingerprint of params
-	frame     *sim.Frame
-	w, h      int
-	msg       string
-	msgErr    bool
-	msgAt     time.Time // when msg was posted (messages clear themselves)
-	appliedAt time.Time // when the wanted parameters were last applied
-	helpOn    bool
-	typing    bool
-	logY      bool
-	trails    bool
-	loop      bool
-	doneAt    time.Time
-	input0    time.Time // last key press (idle detection)
-	idle      bool      // paused for idleness
-	focus     int
-	trail     [][]float64
-	fps       float64
-	drawn     int
-	fpsFrom   time.Time
-	presets   []string
-	preset    int
-	cmp       compare       // ghost and pinned runs
-	board     bool          // the scoreboard replaces the particles
-	zoom      bool          // the focused chart fills the screen
-	nll       bool          // the second chart shows the NLL error (nats) instead of the trace error
-	tour      tour          // the guided tour (step −1: not touring)
-	scrub     int           // particles shown at History[scrub] (−1: live)
-	exporting bool          // an export is being written
-	queue     []presets.Run // sweep points still to run (each is pinned when done)
-	queued    string        // label of the sweep point running now
+	ctx              context.Context
+	src              Source
+	rs               *restarter
+	opt              Options
+	st               Styles
+	keys             keyMap
+	help             help.Model
+	input            textinput.Model
+	params           sim.Params // what the user asked for
+	want             string     // fingerprint of params
+	frame            *sim.Frame
+	w, h             int
+	msg              string
+	msgErr           bool
+	msgAt            time.Time // when msg was posted (messages clear themselves)
+	appliedAt        time.Time // when the wanted parameters were last applied
+	helpOn           bool
+	typing           bool
+	logY             bool
+	trails           bool
+	loop             bool
+	doneAt           time.Time
+	input0           time.Time // last key press (idle detection)
+	idle             bool      // paused for idleness
+	focus            int
+	trail            [][]float64
+	fps              float64
+	drawn            int
+	fpsFrom          time.Time
+	presets          []string
+	preset           int
+	cmp              compare       // ghost and pinned runs
+	board            bool          // the scoreboard replaces the particles
+	zoom             bool          // the focused chart fills the screen
+	nll              bool          // the second chart shows the NLL error (nats) instead of the trace error
+	tour             tour          // the guided tour (step −1: not touring)
+	scrub            int           // particles shown at History[scrub] (−1: live)
+	exporting        bool          // an export is being written
+	pausedBeforeIdle bool          // the run's state when idleness paused it
+	sweeping         bool          // a sweep preset\'s points are running
+	queue            []presets.Run // sweep points still to run (each is pinned when done)
+	queued           string        // label of the sweep point running now
 
 	part          particlesPane
 	charts        [3]seriesChart
@@ -214,6 +216,9 @@ func (m *Model) onTick(now time.Time) {
 			m.params, m.want = *good, fingerprint(*good)
 		}
 		m.setMsg(err.Error()+" (the previous run goes on)", true)
+		if m.sweeping {
+			m.skipSweepPoint(err.Error())
+		}
 	}
 	f := m.src.Latest()
 	if f != m.frame {
@@ -279,7 +284,7 @@ func (m *Model) idleCheck(now time.Time) bool {
 		return true
 	}
 	if quiet >= m.opt.Idle && !m.idle {
-		m.idle = true
+		m.idle, m.pausedBeforeIdle = true, m.src.Paused()
 		m.src.SetPaused(true)
 		m.setMsg(fmt.Sprintf("idle for %v: paused; press any key within %v or the session closes", m.opt.Idle, m.opt.Idle), true)
 	}
@@ -290,6 +295,10 @@ func (m *Model) idleCheck(now time.Time) bool {
 // that arrive together (auto-repeat, fast typing, SSH packets) come as one
 // message with several runes: outside the command line each counts.
 func (m *Model) onKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
+	if k.Paste && !m.typing { // pasted text is not a storm of keys
+		m.setMsg("paste ignored: press : to type a command", true)
+		return m, nil
+	}
 	if k.Type == tea.KeyRunes && len(k.Runes) > 1 && !m.typing {
 		var cmds []tea.Cmd
 		for _, r := range k.Runes {
@@ -303,7 +312,7 @@ func (m *Model) onKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 	m.input0 = time.Now()
 	if m.idle {
 		m.idle = false
-		m.src.SetPaused(false)
+		m.src.SetPaused(m.pausedBeforeIdle)
 		m.setMsg("welcome back", false)
 		return m, nil
 	}
@@ -487,8 +496,8 @@ func (m *Model) loadPreset(name string) {
 		return
 	}
 	runs := pr.Runs()
-	m.queue, m.queued = nil, runs[0].Label
-	if len(runs) > 1 { // a sweep: every point runs in turn and is pinned
+	m.queue, m.queued, m.sweeping = nil, runs[0].Label, len(runs) > 1
+	if m.sweeping { // every point runs in turn and is pinned
 		m.cmp.pins = nil
 		m.queue = runs[1:min(len(runs), maxPins+1)]
 	}
@@ -513,7 +522,7 @@ func (m *Model) export() tea.Cmd {
 	}
 	m.exporting = true
 	m.setMsg("exporting…", false)
-	f, opt, base := m.frame, m.opt, "fisherscope-"+m.opt.Now().Format("20060102-150405")
+	f, opt, base := m.frame, m.opt, uniqueBase(m.opt.ExportDir, "fisherscope-"+m.opt.Now().Format("20060102-150405"))
 	return func() tea.Msg { return writeExport(f, opt, base) }
 }
 
@@ -531,6 +540,9 @@ func writeExport(f *sim.Frame, opt Options, name string) exportDone {
 	}
 	paths, err := export.Frame(filepath.Join(opt.ExportDir, name), f)
 	if err != nil {
+		if opt.Served { // the server's own directories are not the client's business
+			return exportDone{err: errors.New(strings.ReplaceAll(err.Error(), opt.ExportDir, opt.ExportShown))}
+		}
 		return exportDone{err: err}
 	}
 	if opt.Served {
@@ -643,12 +655,13 @@ func (m *Model) compareKey(k tea.KeyMsg) {
 		m.cmp.pin(diffLabel(m.frame.Params, m.params), m.frame)
 		m.setMsg(fmt.Sprintf("pinned as #%d (U clears)", len(m.cmp.pins)), false)
 	case key.Matches(k, m.keys.Unpin):
-		m.cmp.pins, m.queue = nil, nil
+		m.cmp.pins, m.queue, m.sweeping = nil, nil, false
 		m.setMsg("pins cleared", false)
 	case key.Matches(k, m.keys.Lock):
 		on := !m.charts[0].locked
 		ss := m.seriesAll()
 		for i := range m.charts {
+			m.charts[i].log = m.logY // charts not drawn yet on a small screen
 			m.charts[i].lock(on, ss[i])
 		}
 		m.setMsg("y axes locked: "+onOff(on), false)
@@ -670,7 +683,15 @@ func onOff(b bool) string {
 // next one.
 func (m *Model) advanceSweep() {
 	f := m.frame
-	if len(m.queue) == 0 || f == nil || !f.Done || f.Err != "" || fingerprint(f.Params) != m.want {
+	if !m.sweeping || f == nil || !f.Done || fingerprint(f.Params) != m.want {
+		return
+	}
+	if f.Err != "" {
+		m.skipSweepPoint(f.Err)
+		return
+	}
+	if len(m.queue) == 0 {
+		m.sweeping = false // the last point is the current run
 		return
 	}
 	m.cmp.pin(m.queued, f)
@@ -739,4 +760,32 @@ func (m *Model) scrubBy(dir int) {
 	}
 	m.scrub = i
 	m.setMsg(fmt.Sprintf("particles at t=%s (wheel down: later, past the end: live)", fmtNum(m.frame.History[i].T)), false)
+}
+
+// uniqueBase returns name, or name-2, name-3, … when an export of that name
+// exists already (two exports in one second must not overwrite each other).
+func uniqueBase(dir, name string) string {
+	base := name
+	for i := 2; i < 1000; i++ {
+		if _, err := os.Stat(filepath.Join(dir, base+".json")); os.IsNotExist(err) {
+			return base
+		}
+		base = fmt.Sprintf("%s-%d", name, i)
+	}
+	return base
+}
+
+// skipSweepPoint drops the sweep point that was refused or failed (it is
+// not pinned) and starts the next one.
+func (m *Model) skipSweepPoint(why string) {
+	msg := "sweep: " + m.queued + " skipped: " + why
+	if len(m.queue) == 0 {
+		m.sweeping = false
+		m.setMsg(msg, true)
+		return
+	}
+	next := m.queue[0]
+	m.queue, m.queued = m.queue[1:], next.Label
+	m.apply(next.Params)
+	m.setMsg(msg+" · next: "+next.Label, true)
 }

@@ -28,7 +28,7 @@ func Run(ctx context.Context, p sim.Params, in io.Reader, out io.Writer, fps int
 	defer cancel()
 	m := New(rctx, eng, p, Options{FPS: fps, Renderer: r, Limits: lim})
 	prog := tea.NewProgram(m, tea.WithContext(rctx), tea.WithInput(in), tea.WithOutput(out), tea.WithAltScreen(), tea.WithMouseCellMotion())
-	if _, err := prog.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
+	if _, err := prog.Run(); err != nil && (!errors.Is(err, tea.ErrProgramKilled) || errors.Is(err, tea.ErrProgramPanic)) {
 		return fmt.Errorf("tui: %w", err)
 	}
 	return nil

@@ -47,7 +47,7 @@ func timeLabel(col, width int, v float64, grid []float64, step float64) string {
 	}
 	k := math.Round(grid[i] / step)
 	d := math.Abs(grid[i] - k*step)
-	if (i > 0 && math.Abs(grid[i-1]-k*step) < d) || math.Abs(grid[i+1]-k*step) < d {
+	if (i > 0 && math.Abs(grid[i-1]-k*step) < d) || (i+1 < len(grid) && math.Abs(grid[i+1]-k*step) < d) {
 		return "" // a neighbouring row is nearer the tick
 	}
 	if d > math.Abs(grid[0]-grid[len(grid)-1])/float64(len(grid)) {

@@ -3,6 +3,8 @@ package tui
 import (
 	"math"
 	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
 )
 
 // TestNiceTicks: steps are 1, 2 or 5 × 10^k; each nice value is labelled at
@@ -41,4 +43,20 @@ func TestNiceTicks(t *testing.T) {
 	if labels[0] != "t=1" || labels[width-len("t=0.001")] != "t=0.001" {
 		t.Errorf("time labels %v", labels)
 	}
+}
+
+// TestTimeLabelShortGrid: a chart wider than its grid has rows (steps=1)
+// labels without reading past the grid.
+func TestTimeLabelShortGrid(t *testing.T) {
+	grid := []float64{1, 0.001}
+	for col := 0; col < 120; col++ {
+		timeLabel(col, 120, float64(col)/119, grid, 0.2)
+	}
+	m, src := newTestModel(t)
+	p := testParams()
+	p.Steps = 1
+	src.frame = testFrame(t, p)
+	m.Update(src.frame)
+	m.Update(tea.WindowSizeMsg{Width: 200, Height: 50})
+	_ = m.View()
 }

@@ -82,6 +82,7 @@ func (m *Model) tourNext() {
 func (m *Model) endTour(msg string) {
 	m.tour.step = -1
 	m.setMsg(msg, false)
+	m.invalidate() // the caption's lines go: the panes grow back
 }
 
 // touring reports whether a tour is running.

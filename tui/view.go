@@ -24,7 +24,18 @@ func (m *Model) captionLines() []string {
 		return nil
 	}
 	l := strings.Split(lipgloss.NewStyle().Width(m.w).Render(m.tourCaption()), "\n")
-	return l[:min(len(l), 3)]
+	room := 3 // at most; fewer on short terminals, so the panes keep their minimum
+	switch {
+	case m.h < 16:
+		room = 1
+	case m.h < 24:
+		room = 2
+	}
+	if len(l) > room {
+		l = l[:room]
+		l[room-1] = truncate(l[room-1], max(m.w-2, 0)) + "…"
+	}
+	return l
 }
 
 // large reports whether all four panes fit.
