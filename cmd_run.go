@@ -208,12 +208,20 @@ func (f *runFlags) runReport(ctx context.Context, p *presets.Preset, stdout, std
 			fmt.Fprintf(w, "# %s\n", l)
 		}
 		if p.Report == "guidance" {
-			g, err := paper.MeasureGuidanceDefault(ctx, p.Params, env)
+			gs, err := paper.MeasureGuidanceDefault(ctx, p.Params, env)
 			bar.end()
 			if err != nil {
 				return err
 			}
-			return paper.WriteGuidance(w, g)
+			for i, g := range gs {
+				if i > 0 {
+					fmt.Fprintln(w)
+				}
+				if err := paper.WriteGuidance(w, g); err != nil {
+					return err
+				}
+			}
+			return nil
 		}
 		if p.Report == "table1" {
 			rows, err := paper.MeasureTable1(ctx, p.Params, env, 200)

@@ -37,8 +37,9 @@ type GuidanceRow struct {
 	RelErr, Cos float64 // mean over particles of ‖a − a*‖/‖a*‖ and cos(a, a*)
 }
 
-// Guidance is the measured report.
+// Guidance is the measured report for one loss.
 type Guidance struct {
+	Loss    Loss
 	Goal    []float64
 	Times   []float64       // the reported grid times
 	Methods []string        // method names (exact first)
@@ -60,15 +61,12 @@ type GuidedOutcome struct {
 // compares each method's adjoint with the exact one at every step, then
 // guides fresh trajectories with each method (x_i ← x_i − strength·a_i at the
 // first window steps) and describes where they end.
-func MeasureGuidance(ctx context.Context, p sim.Params, goal []float64, strength float64, window int, env sim.Env) (*Guidance, error) {
+func MeasureGuidance(ctx context.Context, p sim.Params, l Loss, strength float64, window int, env sim.Env) (*Guidance, error) {
 	tr, err := sim.Train(ctx, p, false, env)
 	if err != nil {
 		return nil, err
 	}
 	d := tr.Data.Dim()
-	if len(goal) != d {
-		return nil, fmt.Errorf("guidance: the goal has %d coordinates, the data %d", len(goal), d)
-	}
 	s := tr.Schedule
 	tEnd := p.TEnd
 	if tEnd <= 0 {
@@ -87,10 +85,13 @@ func MeasureGuidance(ctx context.Context, p sim.Params, goal []float64, strength
 			return nil, err
 		}
 	}
-	g := &guider{mix: tr.Data, net: tr.Score, coeffs: coeffs, goal: goal, d: d,
+	g := &guider{mix: tr.Data, net: tr.Score, coeffs: coeffs, loss: l, d: d,
 		post: model.NewPosterior(tr.Data), op: &learn.FisherOp{Net: tr.Score}}
 	methods := g.methods()
-	out := &Guidance{Goal: goal}
+	out := &Guidance{Loss: l}
+	if gl, ok := l.(GoalLoss); ok {
+		out.Goal = gl.Goal
+	}
 	for _, m := range methods {
 		out.Methods = append(out.Methods, m.name)
 	}
@@ -112,7 +113,7 @@ type guider struct {
 	mix    model.Mixture
 	net    *learn.ScoreNet
 	coeffs []model.Coeffs
-	goal   []float64
+	loss   Loss
 	d      int
 	post   *model.Posterior
 	op     *learn.FisherOp
@@ -170,9 +171,7 @@ func (g *guider) forward(xs [][]float64, from int) {
 // trajectory xs; it returns the mean time of one step.
 func (g *guider) adjoint(a, xs [][]float64, m adjointMethod, stop int) time.Duration {
 	n := len(g.coeffs) - 1
-	for j := range a[n] {
-		a[n][j] = xs[n][j] - g.goal[j]
-	}
+	g.loss.Grad(a[n], xs[n])
 	cv := make([]float64, g.d)
 	start := time.Now()
 	for i := n - 1; i >= stop; i-- {
@@ -251,9 +250,8 @@ func (g *guider) guide(ctx context.Context, p sim.Params, m adjointMethod, stren
 		}
 		g.forward(xs, start)
 		end := xs[n]
-		dist := math.Sqrt(2 * loss(end, g.goal))
-		o.Loss += loss(end, g.goal) / float64(p.Particles)
-		if dist <= 1 {
+		o.Loss += g.loss.Value(end) / float64(p.Particles)
+		if g.loss.Inside(end) {
 			o.Inside += 1 / float64(p.Particles)
 		}
 		o.DistanceData += nearest(g.mix, end) / float64(p.Particles)
@@ -344,19 +342,19 @@ func WriteGuidance(w io.Writer, g *Guidance) error {
 		fmt.Fprintln(tw, strings.Join(append(row, fmt.Sprintf("%.1f", g.Micros[mi])), "\t")+"\t")
 	}
 	fmt.Fprintln(tw, "\t")
-	fmt.Fprintln(tw, strings.Join([]string{"guided by", "loss ½‖x−goal‖²", "within 1 of goal", "dist. to data", "adjoint µs/particle"}, "\t")+"\t")
+	fmt.Fprintln(tw, strings.Join([]string{"guided by", "loss reached", "inside the target", "dist. to data", "adjoint µs/particle"}, "\t")+"\t")
 	for _, o := range g.Final {
-		loss, dist := fmt.Sprintf("%.4g", o.Loss), fmt.Sprintf("%.4g", o.DistanceData)
+		loss, inside, dist := fmt.Sprintf("%.4g", o.Loss), fmt.Sprintf("%.1f %%", 100*o.Inside), fmt.Sprintf("%.4g", o.DistanceData)
 		if math.IsNaN(o.Loss) || math.IsInf(o.Loss, 0) || o.Loss > 1e12 {
-			loss, dist = "diverged", "–"
+			loss, inside, dist = "diverged", "–", "–"
 		}
-		fmt.Fprintln(tw, strings.Join([]string{o.Name, loss, fmt.Sprintf("%.1f %%", 100*o.Inside), dist,
+		fmt.Fprintln(tw, strings.Join([]string{o.Name, loss, inside, dist,
 			fmt.Sprintf("%.0f", o.AdjointMicros)}, "\t")+"\t")
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintf(w, "goal %v; adjoint errors: mean over particles of ‖a − a*‖/‖a*‖ against the exact adjoint of the DDIM map (and the cosine); guidance: x_t ← x_t − λ a(t) at the first steps\n", g.Goal)
+	_, err := fmt.Fprintf(w, "loss: %s; adjoint errors: mean over particles of ‖a − a*‖/‖a*‖ against the exact adjoint of the DDIM map (and the cosine); guidance: x_t ← x_t − λ a(t) at the first steps\n", g.Loss.Name())
 	return err
 }
 
@@ -365,14 +363,27 @@ func WriteGuidance(w io.Writer, g *Guidance) error {
 // (the paper guides in its first steps of 50) with step size GuideStrength.
 const GuideStrength = 0.5
 
-// MeasureGuidanceDefault is MeasureGuidance with the report's defaults.
-func MeasureGuidanceDefault(ctx context.Context, p sim.Params, env sim.Env) (*Guidance, error) {
+// MeasureGuidanceDefault is MeasureGuidance with the report's defaults, for
+// each of the three losses around the goal (the point, its region's
+// density, the half-plane beyond it), in R^D as the data are.
+func MeasureGuidanceDefault(ctx context.Context, p sim.Params, env sim.Env) ([]*Guidance, error) {
 	mix, err := sim.LoadData(p.Data, p.N, p.Dim, p.AmbientNoise, p.Seed)
 	if err != nil {
 		return nil, err
 	}
-	goal := farthestAlongFirst(mix.Mix)
-	return MeasureGuidance(ctx, p, goal, GuideStrength, max(1, p.Steps/5), env)
+	losses, err := defaultLosses(mix.Mix, farthestAlongFirst(mix.Mix))
+	if err != nil {
+		return nil, err
+	}
+	var out []*Guidance
+	for _, l := range losses {
+		g, err := MeasureGuidance(ctx, p, l, GuideStrength, max(1, p.Steps/5), env)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, g)
+	}
+	return out, nil
 }
 
 // farthestAlongFirst returns the data point (component mean) with the

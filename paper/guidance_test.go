@@ -20,7 +20,7 @@ func smallGuider(t *testing.T) *guider {
 	for i, tt := range grid {
 		coeffs[i], _ = s.At(tt)
 	}
-	return &guider{mix: mix, coeffs: coeffs, goal: []float64{2.8, 0}, d: 2, post: model.NewPosterior(mix)}
+	return &guider{mix: mix, coeffs: coeffs, loss: GoalLoss{[]float64{2.8, 0}}, d: 2, post: model.NewPosterior(mix)}
 }
 
 // TestExactAdjointIsTheGradient: the exact adjoint a_i equals central finite
@@ -45,10 +45,10 @@ func TestExactAdjointIsTheGradient(t *testing.T) {
 				const h = 1e-6
 				xs[i][j] = saved[j] + h
 				g.forward(xs, i)
-				lp := loss(xs[len(xs)-1], g.goal)
+				lp := g.loss.Value(xs[len(xs)-1])
 				xs[i][j] = saved[j] - h
 				g.forward(xs, i)
-				lm := loss(xs[len(xs)-1], g.goal)
+				lm := g.loss.Value(xs[len(xs)-1])
 				xs[i][j] = saved[j]
 				fd := (lp - lm) / (2 * h)
 				if math.Abs(fd-a[i][j]) > 1e-5*math.Max(1, math.Abs(fd)) {
@@ -68,7 +68,7 @@ func TestDFEAImprovesTowardsTheEnd(t *testing.T) {
 	p.Data, p.N, p.Particles, p.Steps, p.Grid, p.Jacobian = "8gaussians", 64, 30, 30, model.GridLogSNR, sim.JacobianOff
 	p.Net, p.NetWidth, p.NetDepth, p.NetSteps, p.NetBatch = "auto", 16, 2, 100, 64
 	env := sim.Env{CacheDir: t.TempDir()}
-	g1, err := MeasureGuidance(context.Background(), p, []float64{2.8, 0}, 0.5, 6, env)
+	g1, err := MeasureGuidance(context.Background(), p, GoalLoss{[]float64{2.8, 0}}, 0.5, 6, env)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +82,7 @@ func TestDFEAImprovesTowardsTheEnd(t *testing.T) {
 	if g1.Final[0].Loss >= g1.Final[len(g1.Final)-1].Loss {
 		t.Errorf("exact guidance did not lower the loss: %+v", g1.Final)
 	}
-	g2, err := MeasureGuidance(context.Background(), p, []float64{2.8, 0}, 0.5, 6, env)
+	g2, err := MeasureGuidance(context.Background(), p, GoalLoss{[]float64{2.8, 0}}, 0.5, 6, env)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,6 +90,43 @@ func TestDFEAImprovesTowardsTheEnd(t *testing.T) {
 		for i := range g1.Err[mi] {
 			if g1.Err[mi][i] != g2.Err[mi][i] {
 				t.Fatalf("not reproducible: %v vs %v", g1.Err[mi][i], g2.Err[mi][i])
+			}
+		}
+	}
+}
+
+// TestLossGradients: every loss's gradient equals central finite
+// differences of its value, in 2-D and in R^5.
+func TestLossGradients(t *testing.T) {
+	for _, d := range []int{2, 5} {
+		goal, w := make([]float64, d), make([]float64, d)
+		goal[0], w[0] = 2.8, 1
+		mix, _ := model.NewDataset("8gaussians", 64, 1)
+		if d > 2 {
+			em, _ := model.NewEmbedding(d, 1)
+			mix, _ = em.Apply(mix, 0, 1)
+		}
+		losses, err := defaultLosses(mix, farthestAlongFirst(mix))
+		if err != nil {
+			t.Fatal(err)
+		}
+		losses = append(losses, GoalLoss{goal}, HalfPlane{w, 3})
+		r := rand.New(rand.NewPCG(5, 6))
+		for _, l := range losses {
+			x, grad := make([]float64, d), make([]float64, d)
+			for j := range x {
+				x[j] = r.NormFloat64()
+			}
+			l.Grad(grad, x)
+			for j := range x {
+				const h = 1e-6
+				xp, xm := append([]float64(nil), x...), append([]float64(nil), x...)
+				xp[j] += h
+				xm[j] -= h
+				fd := (l.Value(xp) - l.Value(xm)) / (2 * h)
+				if math.Abs(fd-grad[j]) > 1e-5*math.Max(1, math.Abs(fd)) {
+					t.Errorf("D=%d %s: ∂/∂x_%d = %g, finite differences %g", d, l.Name(), j, grad[j], fd)
+				}
 			}
 		}
 	}
