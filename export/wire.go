@@ -22,6 +22,7 @@ func jsonRow(r sim.Row) map[string]any {
 		"trace_exact": jsonSummary(r.TraceF), "logq": jsonSummary(r.LogQ), "nll_err": jsonSummary(r.NLLErr), "nll_bpd": jsonSummary(r.NLLBPD),
 		"asym_full": jsonSummary(r.AsymFull), "asym_offdiag": jsonSummary(r.AsymOffDiag),
 		"min_eig_sym": jsonSummary(r.MinEigSym), "dfea_relerr": jsonSummary(r.DFEA),
+		"guide_loss": jsonSummary(r.GuideLoss), "guide_dfea_err": jsonSummary(r.GuideErr),
 	}
 	for _, e := range r.Est {
 		m[e.Name] = map[string]any{"estimate": jsonSummary(e.Estimate), "rel_err": jsonSummary(e.RelErr),

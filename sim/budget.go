@@ -197,6 +197,12 @@ func (p *Params) checkWork(points int) error {
 				int(n), p.Dim*p.Dim, w, MaxParticleWork)
 		}
 	}
+	if p.Guide > 0 {
+		if w := 2 * float64(p.Steps) * n * d; w > 10*MaxParticleWork {
+			return fmt.Errorf("work: one guided step predicts the endpoint and its adjoint: 2 × steps=%d × n=%d × dim=%d = %.3g > %.3g; lower steps, n or dim",
+				p.Steps, int(n), p.Dim, w, 10*MaxParticleWork)
+		}
+	}
 	if p.NeedsNet() {
 		w, h := float64(p.NetWidth), float64(p.NetDepth)
 		params := h*w*w + (d+64)*w

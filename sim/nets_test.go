@@ -132,3 +132,39 @@ func TestEvalsAndRK45(t *testing.T) {
 		t.Errorf("rk45 spent %d evaluations, fewer than one step per interval", evals)
 	}
 }
+
+// TestGuidanceInTheEngine: guided runs end nearer the goal than unguided
+// ones, rows carry the predicted loss and DF-EA's adjoint error at the
+// guided steps only, and the goal lifts into R^D.
+func TestGuidanceInTheEngine(t *testing.T) {
+	for _, dim := range []int{2, 5} {
+		p := Defaults()
+		p.Data, p.N, p.Particles, p.Steps, p.Estimators, p.Jacobian, p.DFEA = "8gaussians", 128, 40, 30, nil, JacobianOff, 0
+		p.Dim, p.Grid, p.GuideSteps = dim, model.GridLogSNR, 6
+		base := runOnce(t, p)
+		p.Guide = 0.5
+		res := runOnce(t, p)
+		goal := res.Rows[0].GuideLoss
+		if goal.N != p.Particles || !math.IsNaN(res.Rows[10].GuideLoss.Mean) || res.Rows[3].GuideErr.N == 0 {
+			t.Fatalf("D=%d: guided rows %+v, row 10 %+v", dim, goal, res.Rows[10].GuideLoss)
+		}
+		sc, _ := buildScenario(p, Limits{})
+		far := func(r *Result) float64 {
+			s := 0.0
+			for _, q := range r.Particles {
+				for j := range q.End {
+					s += (q.End[j] - sc.goal[j]) * (q.End[j] - sc.goal[j]) / 2
+				}
+			}
+			return s / float64(len(r.Particles))
+		}
+		if g, b := far(res), far(base); !(g < b/3) {
+			t.Errorf("D=%d: guided loss %g, unguided %g", dim, g, b)
+		}
+	}
+	p := Defaults()
+	p.Guide, p.Solver, p.Jacobian = 0.5, model.RK4, JacobianOff
+	if err := p.Validate(); err == nil || !strings.Contains(err.Error(), "guide:") {
+		t.Errorf("guide with rk4: %v", err)
+	}
+}

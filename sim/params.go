@@ -48,6 +48,9 @@ type Params struct {
 	NetBatch     int         // net_batch: samples per training step
 	NetLR        float64     // net_lr: Adam learning rate (cosine-decayed to a tenth)
 	TrainData    TrainData   // train_data: dirac or sampler
+	Guide        float64     // guide: adjoint guidance strength λ toward the goal (0: off)
+	GuideSteps   int         // guide_steps: guided steps from T
+	Goal         string      // goal: auto (the data point farthest along the plane's first axis) or "x,y" in the data plane
 }
 
 // Defaults returns the default scenario: a good first impression in the TUI.
@@ -58,7 +61,7 @@ func Defaults() Params {
 		Estimators: []Estimator{Hutchinson, HutchPP}, Probes: 6, Refresh: 1, Repeats: 8,
 		Probe: DefaultProbe, Target: TargetFisher, DFEA: 64, Seed: 1, Backend: BackendAuto,
 		Score: ScoreExact, Net: "off", NetArch: ArchMLP, NetWidth: 128, NetDepth: 3, NetSteps: 4000, NetBatch: 512,
-		NetLR: 1e-3, TrainData: TrainDirac,
+		NetLR: 1e-3, TrainData: TrainDirac, GuideSteps: 10, Goal: "auto",
 	}
 }
 

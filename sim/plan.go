@@ -25,6 +25,8 @@ type plan struct {
 	adaptive  bool   // rk45: the step counts its evaluations
 	rtol      float64
 	atol      float64
+	guide     float64 // adjoint guidance strength λ (0: off)
+	guideRows int     // rows from T at which guidance acts
 }
 
 // stepFunc advances x (particle k) by h to the coefficients to and returns the
@@ -41,7 +43,8 @@ type estFunc func(w *worker, op model.Operator, k, e, r, i int) (model.Estimate,
 // newPlan resolves validated parameters.
 func newPlan(p Params) (*plan, error) {
 	pl := &plan{probes: p.Probes, sketch: p.SketchSize(), refresh: p.Refresh, keepSket: p.Refresh > 1,
-		probe: p.Probe, cov: p.Target == TargetCov, evals: int64(stagesOf(p.Solver)), rtol: p.RTol, atol: p.ATol}
+		probe: p.Probe, cov: p.Target == TargetCov, evals: int64(stagesOf(p.Solver)), rtol: p.RTol, atol: p.ATol,
+		guide: p.Guide, guideRows: p.GuideSteps}
 	switch p.Solver {
 	case model.DDIM:
 		pl.advance, pl.trapezoid = stepDDIM, true

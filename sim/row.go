@@ -19,6 +19,8 @@ type Row struct {
 	PDShare     float64 // share of particles whose (Φ + Φᵀ)/2 is positive definite (NaN: not measured)
 	DFEA        Summary // ‖F − F_EA‖_F / ‖F‖_F with x̂_0 the trajectory's endpoint (filled at the end)
 	Evals       int64   // velocity (posterior) evaluations of the step from this row, all particles
+	GuideLoss   Summary // guidance: ½‖x_end − goal‖² of the endpoint predicted from this row (guided rows only)
+	GuideErr    Summary // guidance: ‖a_EA − a‖/‖a‖, DF-EA's adjoint against the exact one at this row
 	Est         []EstRow
 }
 
@@ -63,7 +65,8 @@ func (rd *reducer) row(bt *Batch, i int) Row {
 	c := bt.Coeffs[i]
 	r := Row{Step: i, T: c.T, Sigma: c.Sigma, TraceF: s(bt.TrF, 0, 1), LogQ: s(bt.LogQ, 0, 1),
 		NLLErr: s(rd.llErr, 0, e+1), NLLBPD: s(rd.bpd, 0, 1), AsymFull: s(bt.AsymFull, 0, 1), AsymOffDiag: s(bt.AsymOff, 0, 1),
-		MinEigSym: s(bt.MinEig, 0, 1), PDShare: positiveShare(bt.MinEig), DFEA: nanSummary()}
+		MinEigSym: s(bt.MinEig, 0, 1), PDShare: positiveShare(bt.MinEig), DFEA: nanSummary(),
+		GuideLoss: s(bt.GuideLoss, 0, 1), GuideErr: s(bt.GuideErr, 0, 1)}
 	for _, n := range bt.Evals {
 		r.Evals += n
 	}

@@ -49,6 +49,14 @@ func (p *Params) Validate() error {
 	if err := p.validateNet(); err != nil {
 		return err
 	}
+	if p.Guide > 0 {
+		if p.Solver != model.DDIM || p.Score != ScoreExact {
+			return fmt.Errorf("guide: adjoint guidance runs on the exact DDIM map (allowed: solver ddim, score exact), got solver %s, score %s", p.Solver, p.Score)
+		}
+		if c, err := s.At(p.tEnd(s)); err == nil && c.Sigma <= 0 {
+			return fmt.Errorf("guide: needs σ(t_end) > 0 (the clean endpoint); %s ends at σ = 0", p.Schedule)
+		}
+	}
 	if p.Jacobian != JacobianOff && p.Dim > MaxPhiDim {
 		return fmt.Errorf("jacobian: %s needs dim ≤ %d (Φ is D×D per particle), got %d; use jacobian off", p.Jacobian, MaxPhiDim, p.Dim)
 	}

@@ -14,6 +14,7 @@ import (
 type scenario struct {
 	p      Params
 	lim    Limits
+	goal   []float64 // guidance goal in R^D
 	plan   *plan
 	sched  model.Schedule
 	grid   []float64      // steps+1 decreasing times
@@ -56,6 +57,9 @@ func buildScenario(p Params, lim Limits) (*scenario, error) {
 		return nil, err
 	}
 	if err := lim.Check(&p, sc.mix.Len()); err != nil { // a file's size is known now
+		return nil, err
+	}
+	if err := sc.buildGoal(); err != nil {
 		return nil, err
 	}
 	if err := sc.buildStart(); err != nil {
@@ -188,3 +192,30 @@ const (
 	startStream = 1 << 40
 	probeStream = 2 << 40
 )
+
+// buildGoal places the guidance goal in R^D: the parsed plane point lifted by
+// the embedding, or (auto) the data point farthest along the plane's first
+// axis.
+func (sc *scenario) buildGoal() error {
+	d := sc.p.Dim
+	z := [2]float64{math.Inf(-1), 0}
+	if sc.p.Goal == "auto" {
+		for i := 0; i+1 < len(sc.data2d); i += 2 {
+			if sc.data2d[i] > z[0] {
+				z = [2]float64{sc.data2d[i], sc.data2d[i+1]}
+			}
+		}
+	} else {
+		var err error
+		if z, err = parseGoal(sc.p.Goal); err != nil {
+			return fmt.Errorf("goal: %w", err)
+		}
+	}
+	sc.goal = make([]float64, d)
+	if d == 2 && sc.embed == nil {
+		copy(sc.goal, z[:])
+		return nil
+	}
+	sc.embed.Lift(sc.goal, z[:])
+	return nil
+}

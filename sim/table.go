@@ -153,6 +153,10 @@ func buildTable() []Param {
 		intParam("net_steps", "training steps of each network", 1, 1_000_000, func(p *Params) *int { return &p.NetSteps }),
 		intParam("net_batch", "samples per training step", 8, 8192, func(p *Params) *int { return &p.NetBatch }),
 		floatParam("net_lr", "Adam learning rate (cosine-decayed to a tenth over net_steps)", "", 1e-6, 1, func(p *Params) *float64 { return &p.NetLR }),
+		withLadder(floatParam("guide", "adjoint guidance strength λ: x_t ← x_t − λ ∂L/∂x_t with L = ½‖x_end − goal‖² (0: off; exact Fisher; needs solver ddim)", "", 0, 10,
+			func(p *Params) *float64 { return &p.Guide }), true, 0, 0.1, 0.5, 1),
+		intParam("guide_steps", "steps from T at which guidance acts", 1, MaxSteps, func(p *Params) *int { return &p.GuideSteps }),
+		goalParam(),
 		enumParam("train_data", "training data: the Dirac set itself, or fresh draws from the data set's sampler (the paper's setup)", trainDataNames,
 			func(p *Params) *TrainData { return &p.TrainData }),
 	}
@@ -356,4 +360,33 @@ func seedParam() Param {
 func netParam() Param {
 	return nameOrFileParam("net", "learned networks: off, auto (trained on first use, cached) or file:PATH (a saved score net)",
 		[]string{"off", "auto"}, true, func(p *Params) *string { return &p.Net })
+}
+
+func goalParam() Param {
+	return Param{Key: "goal", Kind: KindText, Doc: "guidance goal in the data plane: auto (the data point farthest along its first axis) or x,y",
+		Choices: []string{"auto"}, Allowed: "auto, x,y (finite, |x|, |y| ≤ 1e6)",
+		set: func(p *Params, v string) error {
+			v = strings.TrimSpace(v)
+			if strings.EqualFold(v, "auto") {
+				p.Goal = "auto"
+				return nil
+			}
+			if _, err := parseGoal(v); err != nil {
+				return err
+			}
+			p.Goal = v
+			return nil
+		},
+		get: func(p *Params) string { return p.Goal }}
+}
+
+// parseGoal reads "x,y" (plane coordinates).
+func parseGoal(v string) ([2]float64, error) {
+	a, b, ok := strings.Cut(v, ",")
+	x, err1 := strconv.ParseFloat(strings.TrimSpace(a), 64)
+	y, err2 := strconv.ParseFloat(strings.TrimSpace(b), 64)
+	if !ok || err1 != nil || err2 != nil || math.IsNaN(x+y) || math.Abs(x) > 1e6 || math.Abs(y) > 1e6 {
+		return [2]float64{}, fmt.Errorf("%q is not auto or x,y with finite |x|, |y| ≤ 1e6", v)
+	}
+	return [2]float64{x, y}, nil
 }

@@ -27,6 +27,7 @@ type worker struct {
 	cop       cancelOp        // the operator of the current particle
 	x         []float64       // the current particle's state (for the learned estimators)
 	netOp     *learn.FisherOp // the learned Fisher at x (nil without networks)
+	gw        *guideWork      // guidance scratch (nil: no guidance)
 }
 
 // cancelled reports whether the job's context is done (a channel poll: cheap
@@ -63,7 +64,11 @@ func newWorker(bt *Batch, lo, hi int) *worker {
 	if bt.nets != nil {
 		op = &learn.FisherOp{Net: bt.nets.score}
 	}
-	return &worker{netOp: op, bt: bt, pl: bt.plan, lo: lo, hi: hi, post: model.NewPosterior(bt.Mix), ode: model.NewODE(bt.Mix, bt.Sched),
+	var gw *guideWork
+	if bt.plan.guide > 0 {
+		gw = newGuideWork(len(bt.Coeffs), bt.D)
+	}
+	return &worker{netOp: op, gw: gw, bt: bt, pl: bt.plan, lo: lo, hi: hi, post: model.NewPosterior(bt.Mix), ode: model.NewODE(bt.Mix, bt.Sched),
 		col: make([]float64, bt.D), out: make([]float64, bt.D), v: make([]float64, bt.D),
 		draws: make([]float64, bt.Params.Repeats), first: make([]float64, bt.E), fullEigen: bt.D <= 16}
 }
@@ -94,6 +99,11 @@ func (w *worker) particle(k, i int, finish bool) error {
 	w.measurePhi(k, finish)
 	if c.Sigma <= 0 {
 		return nil // σ = 0 (sd-ve, sd-edm at t = 0): the Fisher is undefined there
+	}
+	if w.gw != nil && i < w.pl.guideRows && !finish {
+		if err := w.guide(k, i, x); err != nil {
+			return err
+		}
 	}
 	if bt.ext != nil && bt.ext.valid {
 		cz := bt.ext.cz[3*k : 3*k+3]
