@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"fmt"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -240,5 +242,32 @@ func TestPasteIsNotKeys(t *testing.T) {
 	m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("data moons quit"), Paste: true})
 	if m.params.Fingerprint() != before || !strings.Contains(m.msg, "paste ignored") {
 		t.Errorf("paste acted as keys: %q", m.msg)
+	}
+}
+
+// TestClickSetsGoal: a click on the particles sets the guidance goal at the
+// clicked data-plane point and turns guidance on; G steps its strength.
+func TestClickSetsGoal(t *testing.T) {
+	m, _ := newTestModel(t)
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	m.View()
+	p := &m.part
+	col, row := p.ox+p.gw/2, p.oy+p.gh/2
+	wx, wy, ok := p.planeAt(col, row)
+	if !ok {
+		t.Fatal("the middle of the graph is not on the plane")
+	}
+	m.Update(tea.MouseMsg{X: col + 1, Y: row + 1, Button: tea.MouseButtonLeft, Action: tea.MouseActionPress})
+	if m.params.Guide != 0.5 || !strings.HasPrefix(m.msg, "goal (") {
+		t.Fatalf("click: guide %g goal %q msg %q", m.params.Guide, m.params.Goal, m.msg)
+	}
+	var gx, gy float64
+	fmt.Sscanf(m.params.Goal, "%g,%g", &gx, &gy)
+	if math.Abs(gx-wx) > 1e-3*math.Max(1, math.Abs(wx)) || math.Abs(gy-wy) > 1e-3*math.Max(1, math.Abs(wy)) {
+		t.Errorf("goal %q, clicked at (%g, %g)", m.params.Goal, wx, wy)
+	}
+	press(m, "G")
+	if m.params.Guide != 1 {
+		t.Errorf("G: guide %g, want 1", m.params.Guide)
 	}
 }

@@ -10,7 +10,7 @@ type keyMap struct {
 	DimDown, DimUp, ParticlesDown, ParticlesUp, StepsDown, StepsUp      key.Binding
 	Solver, ProbeDist, Estimators, Jacobian, Target, Noise, Seed        key.Binding
 	Backend, Preset, Faster, Slower, Loop                               key.Binding
-	Ghost, Pin, Unpin, Lock, Board, Zoom, Score, NLL                    key.Binding
+	Ghost, Pin, Unpin, Lock, Board, Zoom, Score, NLL, Guide             key.Binding
 }
 
 func b(keys []string, k, help string) key.Binding {
@@ -65,6 +65,7 @@ func defaultKeys() keyMap {
 		Zoom:          b([]string{"f"}, "f", "zoom chart (tab: next; click)"),
 		Score:         b([]string{"E"}, "E", "score exact/learned"),
 		NLL:           b([]string{"K"}, "K", "trace error / NLL error chart"),
+		Guide:         b([]string{"G"}, "G", "guidance strength (click: goal)"),
 	}
 }
 
@@ -81,7 +82,7 @@ func (k keyMap) hints() []key.Binding {
 func (k keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Pause, k.Step, k.Restart, k.Faster, k.Loop, k.Export, k.Log, k.Trails, k.Tab, k.Ghost, k.Pin, k.Unpin, k.Lock, k.Board, k.Zoom, k.NLL, k.Command, k.Help, k.Quit},
-		{k.Schedule, k.Data, k.DimDown, k.Noise, k.ParticlesDown, k.StepsDown, k.Solver, k.Jacobian, k.Score, k.Preset},
+		{k.Schedule, k.Data, k.DimDown, k.Noise, k.ParticlesDown, k.StepsDown, k.Solver, k.Jacobian, k.Score, k.Guide, k.Preset},
 		{k.ProbesDown, k.SketchDown, k.RefreshDown, k.ProbeDist, k.Estimators, k.Target, k.Seed, k.Backend},
 	}
 }

@@ -713,6 +713,8 @@ func (m *Model) onMouse(e tea.MouseMsg) {
 			m.zoom = false
 		} else if i, ok := m.chartAt(e.X, e.Y); ok {
 			m.focus, m.zoom = i, true
+		} else if x, y, ok := m.part.planeAt(e.X-1, e.Y-1); ok && !m.board { // −1: the pane's border
+			m.setGoal(x, y)
 		}
 	case tea.MouseButtonWheelUp:
 		m.scrubBy(-1)
@@ -788,4 +790,23 @@ func (m *Model) skipSweepPoint(why string) {
 	m.queue, m.queued = m.queue[1:], next.Label
 	m.apply(next.Params)
 	m.setMsg(msg+" · next: "+next.Label, true)
+}
+
+// setGoal moves the guidance goal to (x, y) in the data plane (turning
+// guidance on if it was off) and restarts.
+func (m *Model) setGoal(x, y float64) {
+	p := m.params
+	if err := p.Set("goal", fmt.Sprintf("%.4g,%.4g", x, y)); err != nil {
+		m.setMsg(err.Error(), true)
+		return
+	}
+	if p.Guide == 0 {
+		p.Guide = 0.5
+	}
+	if err := p.Validate(); err != nil {
+		m.setMsg(err.Error(), true)
+		return
+	}
+	m.apply(p)
+	m.setMsg(fmt.Sprintf("goal (%.3g, %.3g), guidance %g", x, y, p.Guide), false)
 }

@@ -31,7 +31,7 @@ func (k *keyMap) paramKeys() []paramKey {
 		{&k.StepsDown, "steps", -1}, {&k.StepsUp, "steps", +1},
 		{&k.Solver, "solver", +1}, {&k.ProbeDist, "probe", +1}, {&k.Estimators, "estimators", +1},
 		{&k.Jacobian, "jacobian", +1}, {&k.Target, "target", +1}, {&k.Noise, "ambient_noise", +1},
-		{&k.Seed, "seed", +1}, {&k.Backend, "backend", +1}, {&k.Score, "score", +1},
+		{&k.Seed, "seed", +1}, {&k.Backend, "backend", +1}, {&k.Score, "score", +1}, {&k.Guide, "guide", +1},
 	}
 }
 

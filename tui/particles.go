@@ -14,7 +14,25 @@ import (
 
 // particlesPane draws the data and the moving particles in the data plane,
 // one braille grid per set (data, trails, particles last).
-type particlesPane struct{ w, h int }
+type particlesPane struct {
+	w, h int
+	// The last drawing's box: data coordinates x0…x1 × y0…y1 on the graph
+	// whose top-left cell is (ox, oy) within the pane's content, gw×gh cells.
+	x0, x1, y0, y1 float64
+	ox, oy, gw, gh int
+}
+
+// planeAt maps a cell (column, row within the pane's content) to data-plane
+// coordinates; ok is false outside the graph or before the first drawing.
+func (p *particlesPane) planeAt(col, row int) (x, y float64, ok bool) {
+	cx, cy := col-p.ox, row-p.oy
+	if p.gw <= 0 || p.gh <= 0 || cx < 0 || cy < 0 || cx >= p.gw || cy >= p.gh {
+		return 0, 0, false
+	}
+	x = p.x0 + (float64(cx)+0.5)/float64(p.gw)*(p.x1-p.x0)
+	y = p.y1 - (float64(cy)+0.5)/float64(p.gh)*(p.y1-p.y0)
+	return x, y, true
+}
 
 // SetSize sets the pane's size (title included).
 func (p *particlesPane) SetSize(w, h int) { p.w, p.h = w, h }
@@ -38,6 +56,8 @@ func (p *particlesPane) render(st Styles, f *sim.Frame, trails [][]float64) stri
 		linechart.WithXLabelFormatter(func(_ int, v float64) string { return tickLabel(v, xs, (x1-x0)/float64(gw), fmtNum) }),
 		linechart.WithYLabelFormatter(func(_ int, v float64) string { return tickLabel(v, ys, (y1-y0)/float64(gh), fmtNum) }))
 	lc.DrawXYAxisAndLabel()
+	p.x0, p.x1, p.y0, p.y1 = x0, x1, y0, y1
+	p.ox, p.oy, p.gw, p.gh = lc.Origin().X+1, 1, lc.GraphWidth(), lc.GraphHeight() // +1 row: the title
 	draw := func(pts []float64, s lipgloss.Style, glyph rune) {
 		bg := graph.NewBrailleGrid(lc.GraphWidth(), lc.GraphHeight(), x0, x1, y0, y1)
 		for i := 0; i+1 < len(pts); i += 2 {

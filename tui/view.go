@@ -92,6 +92,13 @@ func (m *Model) renderChart(i, w, h int, s []series) string {
 	c.log = m.logY
 	if i == 2 {
 		c.footer = m.verdict()
+		c.title = "Fisher asymmetry of Φ vs t"
+		if f := m.frame; f != nil && f.Params.Guide > 0 {
+			c.title = "guidance vs t: DF-EA adjoint error, predicted loss"
+			if f.Params.Jacobian != sim.JacobianOff {
+				c.title += "; Φ asymmetry"
+			}
+		}
 	}
 	var grid []float64
 	if m.frame != nil && !(len(m.frame.Rows) == 0 && m.frame.Train != nil) { // no t axis while training
@@ -186,11 +193,16 @@ func seriesOf(f *sim.Frame, nll bool) [3][]series {
 	} else if f.Params.DFEA > 0 {
 		out[1] = append(out[1], series{name: "DF-EA ‖F−F_EA‖/‖F‖", y: col(func(r sim.Row) float64 { return r.DFEA.Mean })})
 	}
+	if f.Params.Guide > 0 {
+		out[2] = append(out[2],
+			series{name: "guidance: DF-EA adjoint error", y: col(func(r sim.Row) float64 { return r.GuideErr.Mean })},
+			series{name: "guidance: predicted loss", y: col(func(r sim.Row) float64 { return r.GuideLoss.Mean })})
+	}
 	if f.Params.Jacobian != sim.JacobianOff {
-		out[2] = []series{
+		out[2] = append(out[2], []series{
 			{name: "full ‖Φ−Φᵀ‖/‖Φ‖", y: col(func(r sim.Row) float64 { return r.AsymFull.Mean })},
 			{name: "off-diagonal (script)", y: col(func(r sim.Row) float64 { return r.AsymOffDiag.Mean })},
-		}
+		}...)
 	}
 	return out
 }
