@@ -23,6 +23,7 @@ func jsonRow(r sim.Row) map[string]any {
 		"asym_full": jsonSummary(r.AsymFull), "asym_offdiag": jsonSummary(r.AsymOffDiag),
 		"min_eig_sym": jsonSummary(r.MinEigSym), "dfea_relerr": jsonSummary(r.DFEA),
 		"guide_loss": jsonSummary(r.GuideLoss), "guide_dfea_err": jsonSummary(r.GuideErr),
+		"guide_vjp_err": jsonSummary(r.GuideErrVJP), "guide_dfea_learned_err": jsonSummary(r.GuideErrEAL),
 	}
 	for _, e := range r.Est {
 		m[e.Name] = map[string]any{"estimate": jsonSummary(e.Estimate), "rel_err": jsonSummary(e.RelErr),

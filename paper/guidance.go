@@ -39,7 +39,7 @@ type GuidanceRow struct {
 
 // Guidance is the measured report for one loss.
 type Guidance struct {
-	Loss    Loss
+	Loss    model.GuideLoss
 	Goal    []float64
 	Times   []float64       // the reported grid times
 	Methods []string        // method names (exact first)
@@ -61,7 +61,7 @@ type GuidedOutcome struct {
 // compares each method's adjoint with the exact one at every step, then
 // guides fresh trajectories with each method (x_i ← x_i − strength·a_i at the
 // first window steps) and describes where they end.
-func MeasureGuidance(ctx context.Context, p sim.Params, l Loss, strength float64, window int, env sim.Env) (*Guidance, error) {
+func MeasureGuidance(ctx context.Context, p sim.Params, l model.GuideLoss, strength float64, window int, env sim.Env) (*Guidance, error) {
 	tr, err := sim.Train(ctx, p, false, env)
 	if err != nil {
 		return nil, err
@@ -89,7 +89,7 @@ func MeasureGuidance(ctx context.Context, p sim.Params, l Loss, strength float64
 		post: model.NewPosterior(tr.Data), op: &learn.FisherOp{Net: tr.Score}}
 	methods := g.methods()
 	out := &Guidance{Loss: l}
-	if gl, ok := l.(GoalLoss); ok {
+	if gl, ok := l.(model.GoalLoss); ok {
 		out.Goal = gl.Goal
 	}
 	for _, m := range methods {
@@ -113,7 +113,7 @@ type guider struct {
 	mix    model.Mixture
 	net    *learn.ScoreNet
 	coeffs []model.Coeffs
-	loss   Loss
+	loss   model.GuideLoss
 	d      int
 	post   *model.Posterior
 	op     *learn.FisherOp
@@ -371,7 +371,7 @@ func MeasureGuidanceDefault(ctx context.Context, p sim.Params, env sim.Env) ([]*
 	if err != nil {
 		return nil, err
 	}
-	losses, err := defaultLosses(mix.Mix, farthestAlongFirst(mix.Mix))
+	losses, err := model.GuideLosses(mix.Mix, farthestAlongFirst(mix.Mix))
 	if err != nil {
 		return nil, err
 	}

@@ -20,7 +20,7 @@ func smallGuider(t *testing.T) *guider {
 	for i, tt := range grid {
 		coeffs[i], _ = s.At(tt)
 	}
-	return &guider{mix: mix, coeffs: coeffs, loss: GoalLoss{[]float64{2.8, 0}}, d: 2, post: model.NewPosterior(mix)}
+	return &guider{mix: mix, coeffs: coeffs, loss: model.GoalLoss{Goal: []float64{2.8, 0}}, d: 2, post: model.NewPosterior(mix)}
 }
 
 // TestExactAdjointIsTheGradient: the exact adjoint a_i equals central finite
@@ -68,7 +68,7 @@ func TestDFEAImprovesTowardsTheEnd(t *testing.T) {
 	p.Data, p.N, p.Particles, p.Steps, p.Grid, p.Jacobian = "8gaussians", 64, 30, 30, model.GridLogSNR, sim.JacobianOff
 	p.Net, p.NetWidth, p.NetDepth, p.NetSteps, p.NetBatch = "auto", 16, 2, 100, 64
 	env := sim.Env{CacheDir: t.TempDir()}
-	g1, err := MeasureGuidance(context.Background(), p, GoalLoss{[]float64{2.8, 0}}, 0.5, 6, env)
+	g1, err := MeasureGuidance(context.Background(), p, model.GoalLoss{Goal: []float64{2.8, 0}}, 0.5, 6, env)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +82,7 @@ func TestDFEAImprovesTowardsTheEnd(t *testing.T) {
 	if g1.Final[0].Loss >= g1.Final[len(g1.Final)-1].Loss {
 		t.Errorf("exact guidance did not lower the loss: %+v", g1.Final)
 	}
-	g2, err := MeasureGuidance(context.Background(), p, GoalLoss{[]float64{2.8, 0}}, 0.5, 6, env)
+	g2, err := MeasureGuidance(context.Background(), p, model.GoalLoss{Goal: []float64{2.8, 0}}, 0.5, 6, env)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,11 +106,11 @@ func TestLossGradients(t *testing.T) {
 			em, _ := model.NewEmbedding(d, 1)
 			mix, _ = em.Apply(mix, 0, 1)
 		}
-		losses, err := defaultLosses(mix, farthestAlongFirst(mix))
+		losses, err := model.GuideLosses(mix, farthestAlongFirst(mix))
 		if err != nil {
 			t.Fatal(err)
 		}
-		losses = append(losses, GoalLoss{goal}, HalfPlane{w, 3})
+		losses = append(losses, model.GoalLoss{Goal: goal}, model.HalfPlane{W: w, B: 3})
 		r := rand.New(rand.NewPCG(5, 6))
 		for _, l := range losses {
 			x, grad := make([]float64, d), make([]float64, d)

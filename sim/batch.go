@@ -32,9 +32,11 @@ type Batch struct {
 	MatVecs, QRs                         []int64   // B×E spent this row
 	Evals                                []int64   // B: velocity evaluations spent on the step from this row
 	GuideLoss, GuideErr                  []float64 // B: guidance loss of the predicted endpoint, DF-EA adjoint error (NaN: not guided)
+	GuideErrVJP, GuideErrEAL             []float64 // B: with networks, the VJP's and the learned-denoiser DF-EA's adjoint error
 
 	plan  *plan            // the parameters resolved into functions
 	goal  []float64        // guidance goal in R^D
+	loss  model.GuideLoss  // guidance loss (nil: none)
 	stepH []float64        // B: rk45's next step size per particle
 	nets  *nets            // the learned networks (nil: none)
 	ext   *external        // posterior summaries from an accelerator (nil: CPU only)
@@ -52,7 +54,8 @@ func newBatch(sc *scenario) *Batch {
 		LogQ: make([]float64, b), TrF: make([]float64, b), AsymFull: make([]float64, b), AsymOff: make([]float64, b),
 		MinEig: make([]float64, b), LogLikRow: make([]float64, b), EstLLRow: make([]float64, b*e), Est: make([]float64, b*e), EstRelErr: make([]float64, b*e), EstVar: make([]float64, b*e),
 		MatVecs: make([]int64, b*e), QRs: make([]int64, b*e), Evals: make([]int64, b), stepH: make([]float64, b), rngs: make([]*rand.Rand, b),
-		GuideLoss: make([]float64, b), GuideErr: make([]float64, b), goal: sc.goal}
+		GuideLoss: make([]float64, b), GuideErr: make([]float64, b), goal: sc.goal, loss: sc.loss,
+		GuideErrVJP: make([]float64, b), GuideErrEAL: make([]float64, b)}
 	if p.Jacobian != JacobianOff {
 		bt.Phi = make([]float64, b*d*d)
 		for i := 0; i < b; i++ {
@@ -85,7 +88,7 @@ func (bt *Batch) recordTrajectory(i int) {
 
 // clearRow marks every per-particle measurement as missing.
 func (bt *Batch) clearRow() {
-	for _, s := range [][]float64{bt.LogQ, bt.TrF, bt.AsymFull, bt.AsymOff, bt.MinEig, bt.LogLikRow, bt.EstLLRow, bt.Est, bt.EstRelErr, bt.EstVar, bt.GuideLoss, bt.GuideErr} {
+	for _, s := range [][]float64{bt.LogQ, bt.TrF, bt.AsymFull, bt.AsymOff, bt.MinEig, bt.LogLikRow, bt.EstLLRow, bt.Est, bt.EstRelErr, bt.EstVar, bt.GuideLoss, bt.GuideErr, bt.GuideErrVJP, bt.GuideErrEAL} {
 		for i := range s {
 			s[i] = math.NaN()
 		}

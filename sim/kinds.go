@@ -101,6 +101,7 @@ var (
 	estimatorNames = []string{"hutchinson", "hutch++", "na-hutch++", "xtrace", "vjp", "vjp-hutchinson", "dftm", "dftm-eps"}
 	scoreNames     = []string{"exact", "learned"}
 	gridNames      = []string{"auto", "uniform", "logsnr", "karras"}
+	guideLossNames = []string{"goal", "region", "halfplane"}
 	netArchNames   = []string{"mlp", "paper"}
 	trainDataNames = []string{"dirac", "sampler"}
 	solverNames    = []string{"ddim", "euler", "heun", "rk4", "rk45"}

@@ -168,3 +168,36 @@ func TestGuidanceInTheEngine(t *testing.T) {
 		t.Errorf("guide with rk4: %v", err)
 	}
 }
+
+// TestGuidanceLossesAndNets: the region and half-plane losses guide too, and
+// with networks the VJP and learned DF-EA adjoint errors are reported.
+func TestGuidanceLossesAndNets(t *testing.T) {
+	p, env := smallNet(t)
+	p.Data, p.N, p.Particles, p.Steps, p.Grid, p.GuideSteps, p.Estimators = "8gaussians", 128, 30, 30, model.GridLogSNR, 6, nil
+	for li := range guideLossNames {
+		p.GuideLoss, p.Guide = li, 0
+		base, err := RunEnv(context.Background(), p, nil, env)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.Guide = 0.5
+		res, err := RunEnv(context.Background(), p, nil, env)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sc, _ := buildScenario(p, Limits{})
+		mean := func(r *Result) float64 {
+			s := 0.0
+			for _, q := range r.Particles {
+				s += sc.loss.Value(q.End)
+			}
+			return s / float64(len(r.Particles))
+		}
+		if g, b := mean(res), mean(base); !(g < b) {
+			t.Errorf("%s: guided loss %g, unguided %g", guideLossNames[li], g, b)
+		}
+		if r := res.Rows[2]; r.GuideErrVJP.N == 0 || r.GuideErrEAL.N == 0 {
+			t.Errorf("%s: no learned adjoint errors: %+v %+v", guideLossNames[li], r.GuideErrVJP, r.GuideErrEAL)
+		}
+	}
+}

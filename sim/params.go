@@ -51,6 +51,7 @@ type Params struct {
 	Guide        float64     // guide: adjoint guidance strength λ toward the goal (0: off)
 	GuideSteps   int         // guide_steps: guided steps from T
 	Goal         string      // goal: auto (the data point farthest along the plane's first axis) or "x,y" in the data plane
+	GuideLoss    int         // guide_loss: index into goal, region, halfplane
 }
 
 // Defaults returns the default scenario: a good first impression in the TUI.

@@ -356,7 +356,7 @@ func (d *Param) numbers(cur float64, dir int, next func(float64) float64) []stri
 
 // NeedsNet reports whether the scenario uses the learned networks.
 func (p *Params) NeedsNet() bool {
-	if p.Score == ScoreLearned {
+	if p.Score == ScoreLearned || p.Guide > 0 && p.Net != "off" { // guidance compares the learned adjoints when a net is asked for
 		return true
 	}
 	for _, e := range p.Estimators {

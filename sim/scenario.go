@@ -14,7 +14,8 @@ import (
 type scenario struct {
 	p      Params
 	lim    Limits
-	goal   []float64 // guidance goal in R^D
+	goal   []float64       // guidance goal in R^D
+	loss   model.GuideLoss // guidance loss (nil: no guidance)
 	plan   *plan
 	sched  model.Schedule
 	grid   []float64      // steps+1 decreasing times
@@ -212,10 +213,13 @@ func (sc *scenario) buildGoal() error {
 		}
 	}
 	sc.goal = make([]float64, d)
-	if d == 2 && sc.embed == nil {
-		copy(sc.goal, z[:])
-		return nil
-	}
 	sc.embed.Lift(sc.goal, z[:])
+	if sc.p.Guide > 0 {
+		losses, err := model.GuideLosses(sc.mix, sc.goal)
+		if err != nil {
+			return fmt.Errorf("goal: %w", err)
+		}
+		sc.loss = losses[sc.p.GuideLoss]
+	}
 	return nil
 }

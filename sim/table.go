@@ -157,6 +157,8 @@ func buildTable() []Param {
 			func(p *Params) *float64 { return &p.Guide }), true, 0, 0.1, 0.5, 1),
 		intParam("guide_steps", "steps from T at which guidance acts", 1, MaxSteps, func(p *Params) *int { return &p.GuideSteps }),
 		goalParam(),
+		enumParam("guide_loss", "guidance loss: ½‖x−goal‖², the negative log-density of the data within 1 of the goal, or the half-plane beyond 80 % of it", guideLossNames,
+			func(p *Params) *int { return &p.GuideLoss }),
 		enumParam("train_data", "training data: the Dirac set itself, or fresh draws from the data set's sampler (the paper's setup)", trainDataNames,
 			func(p *Params) *TrainData { return &p.TrainData }),
 	}

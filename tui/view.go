@@ -196,6 +196,8 @@ func seriesOf(f *sim.Frame, nll bool) [3][]series {
 	if f.Params.Guide > 0 {
 		out[2] = append(out[2],
 			series{name: "guidance: DF-EA adjoint error", y: col(func(r sim.Row) float64 { return r.GuideErr.Mean })},
+			series{name: "VJP (learned) adjoint error", y: col(func(r sim.Row) float64 { return r.GuideErrVJP.Mean })},
+			series{name: "DF-EA (learned x_θ) adjoint error", y: col(func(r sim.Row) float64 { return r.GuideErrEAL.Mean })},
 			series{name: "guidance: predicted loss", y: col(func(r sim.Row) float64 { return r.GuideLoss.Mean })})
 	}
 	if f.Params.Jacobian != sim.JacobianOff {

@@ -1,14 +1,12 @@
-package paper
+package model
 
 import (
 	"fmt"
 	"math"
-
-	"fisherscope/model"
 )
 
-// Loss is a guidance objective on the clean sample x_end (in R^D).
-type Loss interface {
+// GuideLoss is a guidance objective on the clean sample x_end (in R^D).
+type GuideLoss interface {
 	Name() string
 	Value(x []float64) float64
 	Grad(dst, x []float64)   // ∇L(x)
@@ -18,21 +16,21 @@ type Loss interface {
 // GoalLoss is ½‖x − goal‖²; the target region is the ball of radius 1.
 type GoalLoss struct{ Goal []float64 }
 
-// Name implements Loss.
+// Name implements GuideLoss.
 func (l GoalLoss) Name() string { return "distance to a goal point" }
 
-// Value implements Loss.
-func (l GoalLoss) Value(x []float64) float64 { return loss(x, l.Goal) }
+// Value implements GuideLoss.
+func (l GoalLoss) Value(x []float64) float64 { return halfSq(x, l.Goal) }
 
-// Grad implements Loss.
+// Grad implements GuideLoss.
 func (l GoalLoss) Grad(dst, x []float64) {
 	for j := range dst {
 		dst[j] = x[j] - l.Goal[j]
 	}
 }
 
-// Inside implements Loss.
-func (l GoalLoss) Inside(x []float64) bool { return 2*loss(x, l.Goal) <= 1 }
+// Inside implements GuideLoss.
+func (l GoalLoss) Inside(x []float64) bool { return 2*halfSq(x, l.Goal) <= 1 }
 
 // HalfPlane is ½ max(0, b − wᵀx)² (the constraint wᵀx ≥ b, w a unit vector).
 type HalfPlane struct {
@@ -40,25 +38,25 @@ type HalfPlane struct {
 	B float64
 }
 
-// Name implements Loss.
+// Name implements GuideLoss.
 func (l HalfPlane) Name() string { return "half-plane constraint" }
 
-// Value implements Loss.
+// Value implements GuideLoss.
 func (l HalfPlane) Value(x []float64) float64 {
-	v := math.Max(0, l.B-dot(l.W, x))
+	v := math.Max(0, l.B-dotp(l.W, x))
 	return v * v / 2
 }
 
-// Grad implements Loss.
+// Grad implements GuideLoss.
 func (l HalfPlane) Grad(dst, x []float64) {
-	v := math.Max(0, l.B-dot(l.W, x))
+	v := math.Max(0, l.B-dotp(l.W, x))
 	for j := range dst {
 		dst[j] = -v * l.W[j]
 	}
 }
 
-// Inside implements Loss.
-func (l HalfPlane) Inside(x []float64) bool { return dot(l.W, x) >= l.B }
+// Inside implements GuideLoss.
+func (l HalfPlane) Inside(x []float64) bool { return dotp(l.W, x) >= l.B }
 
 // RegionDensity is the negative log-density of a smoothed region: L =
 // −log Σ_i exp(−‖x − y_i‖²/(2τ²)) over the region's points y_i (a
@@ -68,16 +66,16 @@ type RegionDensity struct {
 	Tau    float64
 }
 
-// Name implements Loss.
+// Name implements GuideLoss.
 func (l RegionDensity) Name() string { return "negative log-density of a region" }
 
-// Value implements Loss.
+// Value implements GuideLoss.
 func (l RegionDensity) Value(x []float64) float64 {
 	m, s := l.logits(x, nil)
 	return -(m + math.Log(s))
 }
 
-// Grad implements Loss: Σ w_i (x − y_i)/τ² with softmax weights w.
+// Grad implements GuideLoss: Σ w_i (x − y_i)/τ² with softmax weights w.
 func (l RegionDensity) Grad(dst, x []float64) {
 	w := make([]float64, len(l.Points))
 	_, s := l.logits(x, w)
@@ -95,7 +93,7 @@ func (l RegionDensity) logits(x, w []float64) (m, s float64) {
 	m = math.Inf(-1)
 	lg := make([]float64, len(l.Points))
 	for i, y := range l.Points {
-		lg[i] = -loss(x, y) / (l.Tau * l.Tau)
+		lg[i] = -halfSq(x, y) / (l.Tau * l.Tau)
 		m = math.Max(m, lg[i])
 	}
 	for i := range lg {
@@ -108,23 +106,23 @@ func (l RegionDensity) logits(x, w []float64) (m, s float64) {
 	return m, s
 }
 
-// Inside implements Loss.
+// Inside implements GuideLoss.
 func (l RegionDensity) Inside(x []float64) bool {
 	for _, y := range l.Points {
-		if math.Sqrt(2*loss(x, y)) <= 2*l.Tau {
+		if math.Sqrt(2*halfSq(x, y)) <= 2*l.Tau {
 			return true
 		}
 	}
 	return false
 }
 
-// defaultLosses are the report's three objectives around goal: the point
+// GuideLosses are three objectives around goal: the point
 // itself, the region of the data points within 1 of it, and the half-plane
 // beyond 80 % of it along its direction.
-func defaultLosses(m model.Mixture, goal []float64) ([]Loss, error) {
-	n := math.Sqrt(dot(goal, goal))
+func GuideLosses(m Mixture, goal []float64) ([]GuideLoss, error) {
+	n := math.Sqrt(dotp(goal, goal))
 	if n == 0 {
-		return nil, fmt.Errorf("guidance: the goal is the origin; no half-plane direction")
+		return nil, fmt.Errorf("guidance goal at the origin: no half-plane direction")
 	}
 	w := make([]float64, len(goal))
 	for j := range w {
@@ -132,16 +130,16 @@ func defaultLosses(m model.Mixture, goal []float64) ([]Loss, error) {
 	}
 	var region [][]float64
 	visit := func(y []float64) {
-		if math.Sqrt(2*loss(y, goal)) <= 1 {
+		if math.Sqrt(2*halfSq(y, goal)) <= 1 {
 			region = append(region, append([]float64(nil), y...))
 		}
 	}
 	switch m := m.(type) {
-	case *model.Dirac:
+	case *Dirac:
 		for i := 0; i < m.Len(); i++ {
 			visit(m.Point(i))
 		}
-	case *model.GMM:
+	case *GMM:
 		for c := 0; c < m.Len(); c++ {
 			visit(m.Mean(c))
 		}
@@ -149,5 +147,22 @@ func defaultLosses(m model.Mixture, goal []float64) ([]Loss, error) {
 	if len(region) == 0 {
 		region = [][]float64{goal}
 	}
-	return []Loss{GoalLoss{goal}, RegionDensity{region, 0.3}, HalfPlane{w, 0.8 * n}}, nil
+	return []GuideLoss{GoalLoss{goal}, RegionDensity{region, 0.3}, HalfPlane{w, 0.8 * n}}, nil
+}
+
+// halfSq returns ½‖x − y‖².
+func halfSq(x, y []float64) float64 {
+	s := 0.0
+	for j := range x {
+		s += (x[j] - y[j]) * (x[j] - y[j])
+	}
+	return s / 2
+}
+
+func dotp(a, b []float64) float64 {
+	s := 0.0
+	for i := range a {
+		s += a[i] * b[i]
+	}
+	return s
 }
