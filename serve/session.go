@@ -161,12 +161,25 @@ func (s *Server) runProgram(ss *session) {
 	_, err := p.Run()
 	ss.quitDone()
 	ss.cancel()
-	switch reason := ss.setReason(ss.ownReason(err, s.cfg.Idle)); reason {
-	case endShutdown, endMaxTime:
-		ss.refuse("fisherscope: " + reason)
-	case endIdle:
-		ss.refuse(fmt.Sprintf("fisherscope: session closed after %v without input", 2*s.cfg.Idle))
+	own := ss.ownReason(err, s.cfg.Idle)
+	if m.IdleClosed() {
+		own = endIdle // the explorer says so: no clock to compare
 	}
+	if msg := farewell(ss.setReason(own), s.cfg.Idle); msg != "" {
+		ss.refuse(msg)
+	}
+}
+
+// farewell is what the client is told when its session ends for reason
+// ("" when the user quit).
+func farewell(reason string, idle time.Duration) string {
+	switch reason {
+	case endShutdown, endMaxTime:
+		return "fisherscope: " + reason
+	case endIdle:
+		return fmt.Sprintf("fisherscope: session closed after %v without input", 2*idle)
+	}
+	return ""
 }
 
 // wrapSource returns the engine as the program's source (tests wrap it).
@@ -237,6 +250,22 @@ func (ss *session) end(reason string) {
 		return
 	}
 	ss.force = time.AfterFunc(quitGrace, func() {
+		// The program did not quit in time: try to restore the client's
+		// terminal (mouse, cursor, alternate screen) and say why ourselves,
+		// but never wait long on a client that does not read.
+		said := make(chan struct{})
+		go func() {
+			defer close(said)
+			defer func() { _ = recover() }() // a session that cannot be written to
+			fmt.Fprint(ss.sess, "\x1b[?1002l\x1b[?1006l\x1b[?25h\x1b[?1049l")
+			if msg := farewell(reason, 0); msg != "" {
+				fmt.Fprintf(ss.sess.Stderr(), "%s\r\n", msg)
+			}
+		}()
+		select {
+		case <-said:
+		case <-time.After(400 * time.Millisecond): // 1.5 s + 0.4 s: within the 2 s promised
+		}
 		ss.sess.Close()
 		p.Kill()
 	})

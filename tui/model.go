@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/charmbracelet/bubbles/help"
@@ -89,7 +90,8 @@ type Model struct {
 	scrub            int           // particles shown at History[scrub] (−1: live)
 	exporting        bool          // an export is being written
 	pausedBeforeIdle bool          // the run's state when idleness paused it
-	sweeping         bool          // a sweep preset\'s points are running
+	sweeping         bool          // a sweep preset's points are running
+	idleClosed       atomic.Bool   // the program quit because of idleness (read by serve after Run)
 	queue            []presets.Run // sweep points still to run (each is pinned when done)
 	queued           string        // label of the sweep point running now
 
@@ -281,6 +283,7 @@ func (m *Model) idleCheck(now time.Time) bool {
 	}
 	quiet := now.Sub(m.input0)
 	if quiet >= 2*m.opt.Idle {
+		m.idleClosed.Store(true)
 		return true
 	}
 	if quiet >= m.opt.Idle && !m.idle {
@@ -810,3 +813,7 @@ func (m *Model) setGoal(x, y float64) {
 	m.apply(p)
 	m.setMsg(fmt.Sprintf("goal (%.3g, %.3g), guidance %g", x, y, p.Guide), false)
 }
+
+// IdleClosed reports whether the explorer quit because it was idle for twice
+// Options.Idle. Safe to call from any goroutine.
+func (m *Model) IdleClosed() bool { return m.idleClosed.Load() }
