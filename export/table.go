@@ -57,7 +57,7 @@ func WriteRunTable(w io.Writer, res *sim.Result) error {
 	}
 	end := res.Rows[len(res.Rows)-1]
 	fmt.Fprintf(w, "likelihood at t_end: mean |ΔNLL| %s nats (max over particles ≈ q90 %s), %s velocity evaluations in all (%.1f per particle)\n",
-		g(end.NLLErr.Mean), g(end.NLLErr.Q90), human(evals), float64(evals)/float64(max(1, res.Params.Particles)))
+		g(end.NLLErr.Mean), g(end.NLLErr.Q90), Human(evals), float64(evals)/float64(max(1, res.Params.Particles)))
 	if jac {
 		s := FinalOT(res)
 		fmt.Fprintf(w, "final Φ: asym offdiag %s ± %s %%, asym full %s %%, symmetric part positive definite for %s %% of %d particles — %s\n",
@@ -125,13 +125,14 @@ func pct(x float64) string {
 	return fmt.Sprintf("%.2f", 100*x)
 }
 
-// human formats a count with k/M/G suffixes.
-func human(n int64) string {
+// Human formats a count with k/M/G suffixes (one decimal), for tables and
+// status lines.
+func Human(n int64) string {
 	switch {
 	case n >= 1e9:
-		return fmt.Sprintf("%.2fG", float64(n)/1e9)
+		return fmt.Sprintf("%.1fG", float64(n)/1e9)
 	case n >= 1e6:
-		return fmt.Sprintf("%.2fM", float64(n)/1e6)
+		return fmt.Sprintf("%.1fM", float64(n)/1e6)
 	case n >= 1e3:
 		return fmt.Sprintf("%.1fk", float64(n)/1e3)
 	}

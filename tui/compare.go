@@ -134,7 +134,7 @@ func scoreboard(cur *sim.Frame, pins []pinned, w int) string {
 		for e, est := range r.f.Params.Estimators {
 			a := export.Averages(res, e)
 			fmt.Fprintf(&b, "  %-8s %8s %8s %6.2f %6s %7s\n", truncate(est.String(), 8), fmtNum(a.RelErr), fmtNum(a.RelVariance),
-				a.MatVecsPerEstimate, human(a.QRs), fmtNum(ms))
+				a.MatVecsPerEstimate, export.Human(a.QRs), fmtNum(ms))
 		}
 	}
 	return strings.TrimRight(b.String(), "\n")

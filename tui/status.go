@@ -6,6 +6,7 @@ import (
 
 	"github.com/charmbracelet/lipgloss"
 
+	"fisherscope/export"
 	"fisherscope/sim"
 )
 
@@ -28,7 +29,7 @@ func statusLines(st Styles, w int, p sim.Params, f *sim.Frame, state string, fps
 			backend = "starting"
 		}
 		run = append(run, fmt.Sprintf("step %d/%d", len(f.Rows), f.Total), backend,
-			fmt.Sprintf("%s matvecs · %s QR", human(f.MatVecs), human(f.QRs)), fmt.Sprintf("%.0f fps", fps))
+			fmt.Sprintf("%s matvecs · %s QR", export.Human(f.MatVecs), export.Human(f.QRs)), fmt.Sprintf("%.0f fps", fps))
 		if f.Note != "" {
 			run = append(run, f.Note)
 		}
@@ -69,17 +70,4 @@ func pack(fields []string, w, lines int) []string {
 		}
 	}
 	return out
-}
-
-// human formats a count with k/M/G suffixes.
-func human(n int64) string {
-	switch {
-	case n >= 1e9:
-		return fmt.Sprintf("%.1fG", float64(n)/1e9)
-	case n >= 1e6:
-		return fmt.Sprintf("%.1fM", float64(n)/1e6)
-	case n >= 1e3:
-		return fmt.Sprintf("%.1fk", float64(n)/1e3)
-	}
-	return fmt.Sprint(n)
 }
