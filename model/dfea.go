@@ -14,9 +14,18 @@ import (
 func DFEAMatVec(dst, a, xHat, xTheta []float64, c Coeffs) {
 	s2 := c.Sigma * c.Sigma
 	k := c.Alpha * c.Alpha / (s2 * s2)
+	DFEACovMatVec(dst, a, xHat, xTheta)
+	for j := range dst {
+		dst[j] = a[j]/s2 - k*dst[j]
+	}
+}
+
+// DFEACovMatVec writes DF-EA's stand-in for the posterior covariance
+// applied to a, (x̂_0x̂_0ᵀ − x_θx_θᵀ) a, into dst (which must not alias a).
+func DFEACovMatVec(dst, a, xHat, xTheta []float64) {
 	ph, pt := dot(xHat, a), dot(xTheta, a)
 	for j := range dst {
-		dst[j] = a[j]/s2 - k*(ph*xHat[j]-pt*xTheta[j])
+		dst[j] = ph*xHat[j] - pt*xTheta[j]
 	}
 }
 

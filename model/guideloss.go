@@ -43,20 +43,20 @@ func (l HalfPlane) Name() string { return "half-plane constraint" }
 
 // Value implements GuideLoss.
 func (l HalfPlane) Value(x []float64) float64 {
-	v := math.Max(0, l.B-dotp(l.W, x))
+	v := math.Max(0, l.B-dot(l.W, x))
 	return v * v / 2
 }
 
 // Grad implements GuideLoss.
 func (l HalfPlane) Grad(dst, x []float64) {
-	v := math.Max(0, l.B-dotp(l.W, x))
+	v := math.Max(0, l.B-dot(l.W, x))
 	for j := range dst {
 		dst[j] = -v * l.W[j]
 	}
 }
 
 // Inside implements GuideLoss.
-func (l HalfPlane) Inside(x []float64) bool { return dotp(l.W, x) >= l.B }
+func (l HalfPlane) Inside(x []float64) bool { return dot(l.W, x) >= l.B }
 
 // RegionDensity is the negative log-density of a smoothed region: L =
 // −log Σ_i exp(−‖x − y_i‖²/(2τ²)) over the region's points y_i (a
@@ -120,7 +120,7 @@ func (l RegionDensity) Inside(x []float64) bool {
 // itself, the region of the data points within 1 of it, and the half-plane
 // beyond 80 % of it along its direction.
 func GuideLosses(m Mixture, goal []float64) ([]GuideLoss, error) {
-	n := math.Sqrt(dotp(goal, goal))
+	n := math.Sqrt(dot(goal, goal))
 	if n == 0 {
 		return nil, fmt.Errorf("guidance goal at the origin: no half-plane direction")
 	}
@@ -157,12 +157,4 @@ func halfSq(x, y []float64) float64 {
 		s += (x[j] - y[j]) * (x[j] - y[j])
 	}
 	return s / 2
-}
-
-func dotp(a, b []float64) float64 {
-	s := 0.0
-	for i := range a {
-		s += a[i] * b[i]
-	}
-	return s
 }

@@ -10,7 +10,7 @@ import (
 // DDIM step from p's time to `to` (math-spec §3.3, §9.4): Φ ← (σ_s/σ_t) Φ +
 // (α_s − α_t σ_s/σ_t)(α_t/σ_t²) C Φ. col and out are scratch of length D.
 func PhiDDIMUpdate(phi []float64, p *Posterior, to Coeffs, col, out []float64) {
-	a, b := ddimCoeffs(p.C, to)
+	a, b := DDIMCoeffs(p.C, to)
 	k := b * p.C.Alpha / (p.C.Sigma * p.C.Sigma)
 	phiAffine(phi, p, a, k, col, out)
 }

@@ -40,10 +40,34 @@ func LikelihoodIntegrand(c Coeffs, d int, trF float64) float64 {
 	return float64(d)*c.F + 0.5*c.G2*trF
 }
 
-// ddimCoeffs returns the DDIM map's coefficients x_s = a x_t + b D (math-spec §3.3).
-func ddimCoeffs(from, to Coeffs) (a, b float64) {
+// DDIMCoeffs returns the DDIM map's coefficients x_s = a x_t + b D(x_t)
+// (math-spec §3.3): a = σ_s/σ_t, b = α_s − α_t σ_s/σ_t.
+func DDIMCoeffs(from, to Coeffs) (a, b float64) {
 	a = to.Sigma / from.Sigma
 	return a, to.Alpha - from.Alpha*a
+}
+
+// DDIMAdjointStep moves an adjoint a = ∂L/∂x_s of the DDIM map from t to s
+// back to ∂L/∂x_t in place: a ← Mᵀa = (σ_s/σ_t) a + b (α_t/σ_t²) C a, with
+// ca = C(x_t)·a (exact, or a stand-in such as DFEACovMatVec or a learned
+// Fisher's); M is the map's Jacobian (DDIMJacobianTo), symmetric.
+func DDIMAdjointStep(a, ca []float64, from, to Coeffs) {
+	A, b := DDIMCoeffs(from, to)
+	k := b * from.Alpha / (from.Sigma * from.Sigma)
+	for j := range a {
+		a[j] = A*a[j] + k*ca[j]
+	}
+}
+
+// CovFromFisher writes C·a = (σ⁴/α²)(a/σ² − F·a) into dst, from fa = F·a
+// (F = I/σ² − (α²/σ⁴) C, math-spec §2.1): a covariance product from any
+// Fisher product, e.g. a learned one. dst may alias a or fa.
+func CovFromFisher(dst, a, fa []float64, c Coeffs) {
+	s2 := c.Sigma * c.Sigma
+	k := s2 * s2 / (c.Alpha * c.Alpha)
+	for j := range dst {
+		dst[j] = k * (a[j]/s2 - fa[j])
+	}
 }
 
 // DDIMStep writes the exact DDIM (first-order exponential integrator) step
@@ -51,7 +75,7 @@ func ddimCoeffs(from, to Coeffs) (a, b float64) {
 // posterior p at (x_t, t); to holds the coefficients at s (σ_s may be 0).
 // dst may alias x.
 func DDIMStep(dst, x []float64, p *Posterior, to Coeffs) {
-	a, b := ddimCoeffs(p.C, to)
+	a, b := DDIMCoeffs(p.C, to)
 	for j := range dst {
 		dst[j] = a*x[j] + b*p.Mean[j]
 	}
@@ -61,7 +85,7 @@ func DDIMStep(dst, x []float64, p *Posterior, to Coeffs) {
 // M = (σ_s/σ_t) I + (α_s − α_t σ_s/σ_t)(α_t/σ_t²) C(x_t, t) (symmetric), into dst.
 func DDIMJacobianTo(dst *mat.SymDense, p *Posterior, to Coeffs) {
 	p.CovTo(dst)
-	a, b := ddimCoeffs(p.C, to)
+	a, b := DDIMCoeffs(p.C, to)
 	k := b * p.C.Alpha / (p.C.Sigma * p.C.Sigma)
 	d := dst.SymmetricDim()
 	for i := 0; i < d; i++ {

@@ -10,6 +10,8 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"gonum.org/v1/gonum/floats"
+
 	"fisherscope/learn"
 	"fisherscope/model"
 	"fisherscope/sim"
@@ -27,9 +29,11 @@ import (
 //     C a ≈ (x̂₀ᵀa) x̂₀ − (x_θᵀa) x_θ, with the exact or the learned denoiser x_θ.
 
 // adjointMethod applies one method's C approximation: dst = C a at (x, c).
+// prepare (if not nil) is called once per trajectory with its endpoint.
 type adjointMethod struct {
-	name  string
-	covMV func(dst, a, x, xEnd []float64, c model.Coeffs)
+	name    string
+	covMV   func(dst, a, x []float64, c model.Coeffs)
+	prepare func(xEnd []float64)
 }
 
 // GuidanceRow is one method's adjoint error at one time.
@@ -126,36 +130,30 @@ func (g *guider) methods() []adjointMethod {
 	// x̂₀ is the clean sample the trajectory ends at: the denoiser at the
 	// endpoint (x_end itself carries σ(t_end) noise, which α²/σ⁴ would
 	// amplify); the same denoiser gives x_θ.
-	dfea := func(den func(dst, x []float64, c model.Coeffs)) func(dst, a, x, xEnd []float64, c model.Coeffs) {
-		return func(dst, a, x, xEnd []float64, c model.Coeffs) {
-			den(xHat, xEnd, end)
-			den(xTheta, x, c)
-			ph, pt := dot(xHat, a), dot(xTheta, a)
-			for j := range dst {
-				dst[j] = ph*xHat[j] - pt*xTheta[j]
-			}
-		}
+	dfea := func(name string, den func(dst, x []float64, c model.Coeffs)) adjointMethod {
+		return adjointMethod{name: name,
+			prepare: func(xEnd []float64) { den(xHat, xEnd, end) }, // x̂₀: once per trajectory
+			covMV: func(dst, a, x []float64, c model.Coeffs) {
+				den(xTheta, x, c)
+				model.DFEACovMatVec(dst, a, xHat, xTheta)
+			}}
 	}
 	exactDen := func(dst, x []float64, c model.Coeffs) {
 		g.mix.Posterior(g.post, x, c)
 		copy(dst, g.post.Mean)
 	}
 	return []adjointMethod{
-		{"exact", func(dst, a, x, _ []float64, c model.Coeffs) {
+		{name: "exact", covMV: func(dst, a, x []float64, c model.Coeffs) {
 			g.mix.Posterior(g.post, x, c)
 			g.post.CovMatVec(dst, a)
 		}},
-		{"VJP (learned score)", func(dst, a, x, _ []float64, c model.Coeffs) {
+		{name: "VJP (learned score)", covMV: func(dst, a, x []float64, c model.Coeffs) {
 			g.op.Reset(x, c)
 			g.op.MatVecT(tmp, a) // aᵀF_θ: the VJP of the paper (eq. 19)
-			s2 := c.Sigma * c.Sigma
-			k := s2 * s2 / (c.Alpha * c.Alpha)
-			for j := range dst {
-				dst[j] = k * (a[j]/s2 - tmp[j])
-			}
+			model.CovFromFisher(dst, a, tmp, c)
 		}},
-		{"DF-EA (exact x_θ)", dfea(exactDen)},
-		{"DF-EA (learned x_θ)", dfea(g.net.Denoise)},
+		dfea("DF-EA (exact x_θ)", exactDen),
+		dfea("DF-EA (learned x_θ)", g.net.Denoise),
 	}
 }
 
@@ -174,14 +172,13 @@ func (g *guider) adjoint(a, xs [][]float64, m adjointMethod, stop int) time.Dura
 	g.loss.Grad(a[n], xs[n])
 	cv := make([]float64, g.d)
 	start := time.Now()
+	if m.prepare != nil {
+		m.prepare(xs[n])
+	}
 	for i := n - 1; i >= stop; i-- {
-		c, to := g.coeffs[i], g.coeffs[i+1]
-		A := to.Sigma / c.Sigma
-		k := (to.Alpha - c.Alpha*A) * c.Alpha / (c.Sigma * c.Sigma)
-		m.covMV(cv, a[i+1], xs[i], xs[n], c)
-		for j := range a[i] {
-			a[i][j] = A*a[i+1][j] + k*cv[j]
-		}
+		m.covMV(cv, a[i+1], xs[i], g.coeffs[i])
+		copy(a[i], a[i+1])
+		model.DDIMAdjointStep(a[i], cv, g.coeffs[i], g.coeffs[i+1])
 	}
 	return time.Since(start) / time.Duration(max(n-stop, 1))
 }
@@ -284,28 +281,8 @@ func reportRows(n int) []int {
 }
 
 func relCos(a, b []float64) (rel, cos float64) {
-	nb := math.Sqrt(dot(b, b))
-	diff := 0.0
-	for j := range a {
-		diff += (a[j] - b[j]) * (a[j] - b[j])
-	}
-	return math.Sqrt(diff) / nb, dot(a, b) / (math.Sqrt(dot(a, a)) * nb)
-}
-
-func dot(a, b []float64) float64 {
-	s := 0.0
-	for i := range a {
-		s += a[i] * b[i]
-	}
-	return s
-}
-
-func loss(x, goal []float64) float64 {
-	s := 0.0
-	for j := range x {
-		s += (x[j] - goal[j]) * (x[j] - goal[j])
-	}
-	return s / 2
+	nb := floats.Norm(b, 2)
+	return floats.Distance(a, b, 2) / nb, floats.Dot(a, b) / (floats.Norm(a, 2) * nb)
 }
 
 // nearest returns the distance from x to the nearest data point (component
@@ -314,13 +291,13 @@ func nearest(m model.Mixture, x []float64) float64 {
 	best := math.Inf(1)
 	if dm, ok := m.(*model.Dirac); ok {
 		for i := 0; i < dm.Len(); i++ {
-			best = math.Min(best, math.Sqrt(2*loss(dm.Point(i), x)))
+			best = math.Min(best, floats.Distance(dm.Point(i), x, 2))
 		}
 		return best
 	}
 	if gm, ok := m.(*model.GMM); ok {
 		for c := 0; c < gm.Len(); c++ {
-			best = math.Min(best, math.Sqrt(2*loss(gm.Mean(c), x)))
+			best = math.Min(best, floats.Distance(gm.Mean(c), x, 2))
 		}
 	}
 	return best

@@ -27,7 +27,7 @@ func smallGuider(t *testing.T) *guider {
 // differences of L(x_end(x_i)) through the DDIM solver.
 func TestExactAdjointIsTheGradient(t *testing.T) {
 	g := smallGuider(t)
-	exact := adjointMethod{"exact", func(dst, a, x, _ []float64, c model.Coeffs) {
+	exact := adjointMethod{name: "exact", covMV: func(dst, a, x []float64, c model.Coeffs) {
 		g.mix.Posterior(g.post, x, c)
 		g.post.CovMatVec(dst, a)
 	}}

@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 
 	"fisherscope/learn"
@@ -126,7 +127,7 @@ func atTime(ctx context.Context, tr *sim.Trained, src learn.Source, p sim.Params
 		timed(5, func() float64 {
 			tr.Score.Eps(eps, x, c)
 			post.Epsilon(epsStar, x)
-			return dist(eps, epsStar) / norm(epsStar)
+			return floats.Distance(eps, epsStar, 2) / floats.Norm(epsStar, 2)
 		})
 	}
 	errs, micros = make([]float64, n), make([]float64, n)
@@ -168,16 +169,6 @@ func endpoint(dst, x []float64, tr *sim.Trained, c model.Coeffs) {
 		copy(dst, post.Mean)
 	}
 }
-
-func dist(a, b []float64) float64 {
-	s := 0.0
-	for i := range a {
-		s += (a[i] - b[i]) * (a[i] - b[i])
-	}
-	return math.Sqrt(s)
-}
-
-func norm(a []float64) float64 { return dist(a, make([]float64, len(a))) }
 
 // paperTable2 is the paper's Table 2 (checkerboard, its own networks), the
 // reference printed beneath ours.

@@ -1,7 +1,7 @@
 package sim
 
 import (
-	"math"
+	"gonum.org/v1/gonum/floats"
 
 	"fisherscope/model"
 )
@@ -59,25 +59,20 @@ func (w *worker) guide(k, i int, x []float64) error {
 			return errCancelled
 		}
 		c, to := bt.Coeffs[j], bt.Coeffs[j+1]
-		A := to.Sigma / c.Sigma
-		kk := (to.Alpha - c.Alpha*A) * c.Alpha / (c.Sigma * c.Sigma)
 		xj := xs[j*d : (j+1)*d]
 		bt.Mix.Posterior(w.post, xj, c)
 		w.post.CovMatVec(g.cv, g.a)
-		eaStep(g.ae, g.xhat, w.post.Mean, A, kk)
-		for m := 0; m < d; m++ {
-			g.a[m] = A*g.a[m] + kk*g.cv[m]
-		}
+		model.DDIMAdjointStep(g.a, g.cv, c, to)
+		model.DFEACovMatVec(g.cv, g.ae, g.xhat, w.post.Mean)
+		model.DDIMAdjointStep(g.ae, g.cv, c, to)
 		if net {
 			w.netOp.Reset(xj, c)
-			w.netOp.MatVecT(g.fv, g.av) // aᵀF_θ; C a = (σ⁴/α²)(a/σ² − F_θ a)
-			s2 := c.Sigma * c.Sigma
-			kc := s2 * s2 / (c.Alpha * c.Alpha)
-			for m := 0; m < d; m++ {
-				g.av[m] = A*g.av[m] + kk*kc*(g.av[m]/s2-g.fv[m])
-			}
+			w.netOp.MatVecT(g.fv, g.av) // aᵀF_θ
+			model.CovFromFisher(g.cv, g.av, g.fv, c)
+			model.DDIMAdjointStep(g.av, g.cv, c, to)
 			bt.nets.score.Denoise(g.xt, xj, c)
-			eaStep(g.al, g.xhatL, g.xt, A, kk)
+			model.DFEACovMatVec(g.cv, g.al, g.xhatL, g.xt)
+			model.DDIMAdjointStep(g.al, g.cv, c, to)
 		}
 	}
 	bt.GuideLoss[k] = bt.loss.Value(end)
@@ -91,28 +86,5 @@ func (w *worker) guide(k, i int, x []float64) error {
 	return nil
 }
 
-// eaStep moves a DF-EA adjoint one step back: a ← A a + k (x̂₀x̂₀ᵀ − x_θx_θᵀ) a.
-func eaStep(a, xhat, xtheta []float64, A, k float64) {
-	ph, pt := dot(xhat, a), dot(xtheta, a)
-	for m := range a {
-		a[m] = A*a[m] + k*(ph*xhat[m]-pt*xtheta[m])
-	}
-}
-
 // relDist is ‖a − b‖/‖b‖.
-func relDist(a, b []float64) float64 {
-	diff, norm := 0.0, 0.0
-	for m := range a {
-		diff += (a[m] - b[m]) * (a[m] - b[m])
-		norm += b[m] * b[m]
-	}
-	return math.Sqrt(diff / norm)
-}
-
-func dot(a, b []float64) float64 {
-	s := 0.0
-	for i := range a {
-		s += a[i] * b[i]
-	}
-	return s
-}
+func relDist(a, b []float64) float64 { return floats.Distance(a, b, 2) / floats.Norm(b, 2) }

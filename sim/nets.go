@@ -128,13 +128,6 @@ func loadScore(lim Limits, path string) (*learn.ScoreNet, error) {
 	return n, nil
 }
 
-// netCoeffs are the DDIM coefficients of a step from c to `to`:
-// x' = a x + b x̂₀ (math-spec §3.3).
-func netCoeffs(c, to model.Coeffs) (a, b float64) {
-	a = to.Sigma / c.Sigma
-	return a, to.Alpha - c.Alpha*a
-}
-
 // Trained are a scenario's networks, for `fisherscope train` and the tables.
 type Trained struct {
 	Score     *learn.ScoreNet

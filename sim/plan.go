@@ -184,7 +184,7 @@ func stepRK4Tangent(w *worker, k int, x []float64, _ float64, to model.Coeffs) (
 func stepDDIMNet(w *worker, _ int, x []float64, _ float64, to model.Coeffs) (float64, error) {
 	c := w.post.C
 	w.bt.nets.score.Denoise(w.v, x, c)
-	a, b := netCoeffs(c, to)
+	a, b := model.DDIMCoeffs(c, to)
 	for j := range x {
 		x[j] = a*x[j] + b*w.v[j]
 	}
