@@ -6,7 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"runtime"
+	"runtime/pprof"
 	"time"
 
 	"fisherscope/sim"
@@ -25,14 +27,39 @@ func benchDefaults() setFlags {
 func setupBench(fs *flag.FlagSet) action {
 	var f scenarioFlags
 	f.register(fs)
+	profile := fs.String("cpuprofile", "", "write a CPU profile of the run to `FILE` (read it with go tool pprof)")
 	return func(ctx context.Context, _ []string, stdout, stderr io.Writer) error {
 		presetGiven := false
 		fs.Visit(func(fl *flag.Flag) { presetGiven = presetGiven || fl.Name == "preset" })
 		if !presetGiven {
 			f.sets = append(benchDefaults(), f.sets...)
 		}
+		if *profile != "" {
+			stop, err := startProfile(*profile)
+			if err != nil {
+				return refused(fmt.Errorf("bench: --cpuprofile: %w", err))
+			}
+			defer stop()
+		}
 		return runBench(ctx, &f, stdout, newProgress(stderr, false))
 	}
+}
+
+// startProfile starts a CPU profile written to path and returns the function
+// that stops it and closes the file.
+func startProfile(path string) (stop func(), err error) {
+	out, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(out); err != nil {
+		out.Close()
+		return nil, err
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		out.Close()
+	}, nil
 }
 
 // benchStats are the measurements of one bench run.

@@ -18,7 +18,8 @@ type Dirac struct {
 	y     []float64 // n×d row-major
 	logPi []float64
 	plane *plane
-	soa   *soa2 // 2-D (or plane) coordinates for the vectorised kernel
+	soa   *soa2     // 2-D (or plane) coordinates for the vectorised kernel
+	full  *fullPath // packed points for the blocked kernel (D ≥ fullMinDim, not in a plane)
 }
 
 // plane describes data y_i = E z_i with E (d×2, orthonormal columns).
@@ -52,10 +53,21 @@ func NewDirac(points []float64, d int, weights []float64) (*Dirac, error) {
 		return nil, fmt.Errorf("dirac: %w", err)
 	}
 	m := &Dirac{d: d, n: n, y: append([]float64(nil), points...), logPi: logPi}
-	if d == 2 {
-		m.soa = newSOA2(m.y, logPi)
-	}
+	m.pack()
 	return m, nil
+}
+
+// pack builds the copies of the points that the fast kernels read: the 2-D
+// structure of arrays, or the packed panels of the blocked full path.
+func (m *Dirac) pack() {
+	switch {
+	case m.plane != nil:
+		m.soa = newSOA2(m.plane.z, m.logPi)
+	case m.d == 2:
+		m.soa = newSOA2(m.y, m.logPi)
+	case m.d >= fullMinDim:
+		m.full = newFullPath(m.y, m.d, m.logPi)
+	}
 }
 
 // logWeights normalises weights (nil: uniform over n) and returns their logs.
@@ -115,6 +127,11 @@ func (m *Dirac) Posterior(p *Posterior, x []float64, c Coeffs) {
 	p.C = c
 	if m.plane != nil {
 		m.planePosterior(p, x, c)
+		return
+	}
+	if m.full != nil {
+		m.full.eval(p.tile, x, c)
+		m.full.finish(p.tile, 0, p, x, m.y, c)
 		return
 	}
 	var logZ, trC float64

@@ -13,3 +13,18 @@ func expSum2AVX2(w, y0, y1 *float64, n int, m float64) (s0, s1, s2 float64)
 
 //go:noescape
 func ctrace2AVX2(w, y0, y1 *float64, n int, mx, my, scale float64) float64
+
+//go:noescape
+func expRowAVX2(l, y2 *float64, n int, m float64) (s0, s1 float64)
+
+//go:noescape
+func gemm4x8AVX2(a, b *float64, k int, c *float64, ldc int)
+
+//go:noescape
+func biasMaxAVX2(l, logPi, y2 *float64, n int, q float64) float64
+
+// haveAVX512 reports whether the 4×16 register block can run here.
+var haveAVX512 = haveAVX2 && cpu.X86.HasAVX512F
+
+//go:noescape
+func gemm4x16AVX512(a, b0, b1 *float64, k int, c *float64, ldc int)

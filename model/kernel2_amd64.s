@@ -207,3 +207,98 @@ tloop:
 	VZEROUPPER
 	MOVSD X15, ret+56(FP)
 	RET
+
+// func expRowAVX2(l, y2 *float64, n int, m float64) (s0, s1 float64)
+// l[i] = exp(l[i] − m), 0 where l[i] − m < −700 (−Inf included); returns Σ l
+// and Σ l·y2 over the new values. n is a multiple of 4, > 0.
+TEXT ·expRowAVX2(SB), NOSPLIT, $0-48
+	MOVQ l+0(FP), DI
+	MOVQ y2+8(FP), SI
+	MOVQ n+16(FP), CX
+	VBROADCASTSD m+24(FP), Y0
+	VMOVUPD expc<>+0(SB), Y1   // −700
+	VMOVUPD expc<>+32(SB), Y2  // log2 e
+	VMOVUPD expc<>+64(SB), Y3  // ln2 hi
+	VMOVUPD expc<>+96(SB), Y4  // ln2 lo
+	VXORPD Y13, Y13, Y13
+	VXORPD Y14, Y14, Y14
+	XORQ AX, AX
+rloop:
+	VMOVUPD (DI)(AX*8), Y5
+	VSUBPD Y0, Y5, Y5          // x = l − m
+	VCMPPD $13, Y1, Y5, Y12    // keep = x ≥ −700
+	VMAXPD Y1, Y5, Y5
+	VMULPD Y2, Y5, Y6
+	VROUNDPD $0, Y6, Y6        // k = round(x / ln2)
+	VFNMADD231PD Y6, Y3, Y5    // r = x − k ln2hi
+	VFNMADD231PD Y6, Y4, Y5    // r −= k ln2lo
+	VMOVUPD expc<>+128(SB), Y7
+	VFMADD213PD expc<>+160(SB), Y5, Y7
+	VFMADD213PD expc<>+192(SB), Y5, Y7
+	VFMADD213PD expc<>+224(SB), Y5, Y7
+	VFMADD213PD expc<>+256(SB), Y5, Y7
+	VFMADD213PD expc<>+288(SB), Y5, Y7
+	VFMADD213PD expc<>+320(SB), Y5, Y7
+	VFMADD213PD expc<>+352(SB), Y5, Y7
+	VFMADD213PD expc<>+384(SB), Y5, Y7
+	VFMADD213PD expc<>+416(SB), Y5, Y7
+	VFMADD213PD expc<>+448(SB), Y5, Y7
+	VFMADD213PD expc<>+480(SB), Y5, Y7
+	VFMADD213PD expc<>+512(SB), Y5, Y7
+	VFMADD213PD expc<>+512(SB), Y5, Y7   // p = Σ r^k/k!, k = 0 … 13
+	VCVTPD2DQY Y6, X8
+	VPMOVSXDQ X8, Y8
+	VPSLLQ $52, Y8, Y8
+	VPADDQ Y8, Y7, Y7          // p · 2^k
+	VANDPD Y12, Y7, Y7         // 0 below −700
+	VMOVUPD Y7, (DI)(AX*8)
+	VADDPD Y7, Y13, Y13
+	VFMADD231PD (SI)(AX*8), Y7, Y14
+	ADDQ $4, AX
+	CMPQ AX, CX
+	JLT rloop
+	VEXTRACTF128 $1, Y13, X9
+	VADDPD X9, X13, X13
+	VHADDPD X13, X13, X13
+	VEXTRACTF128 $1, Y14, X9
+	VADDPD X9, X14, X14
+	VHADDPD X14, X14, X14
+	VZEROUPPER
+	MOVSD X13, s0+32(FP)
+	MOVSD X14, s1+40(FP)
+	RET
+
+// func biasMaxAVX2(l, logPi, y2 *float64, n int, q float64) float64
+// l[i] += logPi[i] − q·y2[i]; returns max l (−Inf if none is larger). n is
+// a multiple of 8, > 0.
+TEXT ·biasMaxAVX2(SB), NOSPLIT, $0-48
+	MOVQ l+0(FP), DI
+	MOVQ logPi+8(FP), SI
+	MOVQ y2+16(FP), DX
+	MOVQ n+24(FP), CX
+	VBROADCASTSD q+32(FP), Y0
+	VBROADCASTSD expc<>+544(SB), Y8  // −Inf
+	VMOVAPD Y8, Y9
+	XORQ AX, AX
+bloop:
+	VMOVUPD (DI)(AX*8), Y1
+	VMOVUPD 32(DI)(AX*8), Y2
+	VADDPD (SI)(AX*8), Y1, Y1
+	VADDPD 32(SI)(AX*8), Y2, Y2
+	VFNMADD231PD (DX)(AX*8), Y0, Y1
+	VFNMADD231PD 32(DX)(AX*8), Y0, Y2
+	VMOVUPD Y1, (DI)(AX*8)
+	VMOVUPD Y2, 32(DI)(AX*8)
+	VMAXPD Y1, Y8, Y8
+	VMAXPD Y2, Y9, Y9
+	ADDQ $8, AX
+	CMPQ AX, CX
+	JLT bloop
+	VMAXPD Y9, Y8, Y8
+	VEXTRACTF128 $1, Y8, X9
+	VMAXPD X9, X8, X8
+	VPERMILPD $1, X8, X9
+	VMAXSD X9, X8, X8
+	VZEROUPPER
+	MOVSD X8, ret+40(FP)
+	RET

@@ -43,6 +43,7 @@ type Posterior struct {
 	scratch  []float64
 	dense    *mat.SymDense // cached C for small D (nil: not cached)
 	denseVal bool          // dense holds C for the current evaluation
+	tile     *tileWork     // blocked-kernel workspace for one point (full-path Dirac only)
 	auxVal   bool          // mixture-specific lazily computed part of aux is valid
 }
 
@@ -60,8 +61,12 @@ func NewPosterior(m Mixture) *Posterior {
 		aux:     make([]float64, m.auxLen()),
 		scratch: make([]float64, 3*m.Dim()+m.Len()),
 	}
-	if d, ok := m.(*Dirac); m.Dim() <= denseCacheDim && !(ok && d.plane != nil) {
+	dm, ok := m.(*Dirac)
+	if m.Dim() <= denseCacheDim && !(ok && dm.plane != nil) {
 		p.dense = mat.NewSymDense(m.Dim(), nil)
+	}
+	if ok && dm.full != nil {
+		p.tile = dm.full.newTileWork(1)
 	}
 	return p
 }

@@ -115,7 +115,9 @@ func (p *Params) Cost(points int) Cost {
 	n, steps, m := int64(max(points, 1)), int64(p.Steps)+1, int64(p.Probes)
 	w := int64(runtime.GOMAXPROCS(0))
 	parts := []Charge{
-		{fmt.Sprintf("data: n=%d × dim=%d", n, d), 2 * n * d * f},
+		// The points, their embedded copy and the blocked kernel's two packed copies.
+		{fmt.Sprintf("data: n=%d × dim=%d", n, d), 4 * n * (d + 8) * f},
+		{fmt.Sprintf("posterior tiles: %d particles × n=%d × %d workers", tileSize, n, w), 2 * tileSize * n * f * w},
 		{fmt.Sprintf("states: particles=%d × dim=%d", b, d), 4 * b * d * f},
 		{fmt.Sprintf("per-particle measurements: particles=%d × estimators=%d", b, e), b * (16 + 10*e) * f},
 		{fmt.Sprintf("rows: steps=%d × estimators=%d", steps-1, e), steps * (600 + 300*e)},

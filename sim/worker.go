@@ -28,7 +28,14 @@ type worker struct {
 	x         []float64       // the current particle's state (for the learned estimators)
 	netOp     *learn.FisherOp // the learned Fisher at x (nil without networks)
 	gw        *guideWork      // guidance scratch (nil: no guidance)
+	tile      *model.Tile     // blocked posteriors of several particles (nil: one at a time)
+	own       *model.Posterior
 }
+
+// tileSize is the number of particles whose posteriors the blocked kernel
+// evaluates together: the data are read once per tile, and 16 rows of
+// logits (16·N values) stay in the L2 cache.
+const tileSize = 16
 
 // cancelled reports whether the job's context is done (a channel poll: cheap
 // enough for every particle and every draw).
@@ -68,30 +75,57 @@ func newWorker(bt *Batch, lo, hi int) *worker {
 	if bt.plan.guide > 0 {
 		gw = newGuideWork(len(bt.Coeffs), bt.D)
 	}
-	return &worker{netOp: op, gw: gw, bt: bt, pl: bt.plan, lo: lo, hi: hi, post: model.NewPosterior(bt.Mix), ode: model.NewODE(bt.Mix, bt.Sched),
+	w := &worker{netOp: op, gw: gw, bt: bt, pl: bt.plan, lo: lo, hi: hi, post: model.NewPosterior(bt.Mix), ode: model.NewODE(bt.Mix, bt.Sched),
 		col: make([]float64, bt.D), out: make([]float64, bt.D), v: make([]float64, bt.D),
 		draws: make([]float64, bt.Params.Repeats), first: make([]float64, bt.E), fullEigen: bt.D <= 16}
+	w.own = w.post
+	// Guidance moves a particle before its posterior is taken: no tiles then.
+	if t := model.NewTile(bt.Mix, min(tileSize, max(hi-lo, 1))); t.Size() > 1 && gw == nil {
+		w.tile = t
+	}
+	return w
 }
 
 func (w *worker) run(j job) error {
 	w.done = j.ctx.Done()
 	w.ode.Done = w.done // rk45 checks it between attempts
-	for k := w.lo; k < w.hi; k++ {
-		if w.cancelled() {
-			return j.ctx.Err()
-		}
-		if err := w.particle(k, j.i, j.finish); err != nil {
-			if errors.Is(err, errCancelled) || errors.Is(err, model.ErrCancelled) {
+	defer func() { w.post = w.own }()
+	bt := w.bt
+	c := bt.Coeffs[j.i]
+	tiled := w.tile != nil && c.Sigma > 0 && !(bt.ext != nil && bt.ext.valid)
+	step := 1
+	if tiled {
+		step = w.tile.Size()
+	}
+	for k0 := w.lo; k0 < w.hi; k0 += step {
+		k1 := min(k0+step, w.hi)
+		if tiled {
+			if w.cancelled() {
 				return j.ctx.Err()
 			}
-			return fmt.Errorf("particle %d, step %d: %w", k, j.i, err)
+			w.tile.Eval(bt.X[k0*bt.D:k1*bt.D], c)
+		}
+		for k := k0; k < k1; k++ {
+			if w.cancelled() {
+				return j.ctx.Err()
+			}
+			if tiled {
+				w.post = w.tile.Posterior(k - k0)
+			}
+			if err := w.particle(k, j.i, j.finish, tiled); err != nil {
+				if errors.Is(err, errCancelled) || errors.Is(err, model.ErrCancelled) {
+					return j.ctx.Err()
+				}
+				return fmt.Errorf("particle %d, step %d: %w", k, j.i, err)
+			}
 		}
 	}
 	return nil
 }
 
-// particle measures particle k at row i and, unless finish, steps it to row i+1.
-func (w *worker) particle(k, i int, finish bool) error {
+// particle measures particle k at row i and, unless finish, steps it to row
+// i+1. With evaluated, w.post already holds the posterior at the particle.
+func (w *worker) particle(k, i int, finish, evaluated bool) error {
 	bt := w.bt
 	d := bt.D
 	x := bt.X[k*d : (k+1)*d]
@@ -105,10 +139,12 @@ func (w *worker) particle(k, i int, finish bool) error {
 			return err
 		}
 	}
-	if bt.ext != nil && bt.ext.valid {
+	switch {
+	case evaluated:
+	case bt.ext != nil && bt.ext.valid:
 		cz := bt.ext.cz[3*k : 3*k+3]
 		w.post.SetPlaneSummary(c, bt.ext.mean[k*d:(k+1)*d], bt.ext.logQ[k], [3]float64{cz[0], cz[1], cz[2]})
-	} else {
+	default:
 		bt.Mix.Posterior(w.post, x, c)
 	}
 	trF := w.post.TraceFisher()

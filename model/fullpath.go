@@ -1,0 +1,247 @@
+package model
+
+import "math"
+
+// fullMinDim is the smallest dimension that takes the blocked full path; below
+// it the scalar kernel is as fast (the register block pads D to 8).
+const fullMinDim = 4
+
+// fullKBlock is the number of points per block of the denoiser product: a
+// block of the packed data (fullKBlock × 8) and of the packed weights
+// (fullKBlock × 4 per register block) stay in the L1 cache.
+const fullKBlock = 256
+
+// fullPath is the data of a Dirac mixture packed for the blocked posterior
+// (math-spec §2.1 written as two matrix products). Points are centred on
+// their mean μ: ỹ_i = y_i − μ, which keeps ‖ỹ_i‖² and the uncentred second
+// moment small. Immutable after newFullPath.
+//
+// With x' = x − αμ the log-weights are
+//
+//	ℓ_i = log π_i − ‖x' − α ỹ_i‖²/(2σ²) = log π_i + (α/σ²) x'·ỹ_i − α²‖ỹ_i‖²/(2σ²) − ‖x'‖²/(2σ²),
+//
+// the first product is X'·Ỹᵀ (particles × points), the last term is the same
+// for every point and is added back exactly (see tileWork.finish), and the
+// denoiser is μ + (E·Ỹ)/Σe for the unnormalised weights E.
+type fullPath struct {
+	d, n   int
+	np, dp int       // n and d rounded up to multiples of 8
+	mu     []float64 // data mean (d)
+	yt     []float64 // Ỹᵀ in panels of 8 points: panel j holds d rows of ỹ_{8j…8j+7}
+	yr     []float64 // Ỹ in panels of 8 coordinates: panel j holds np rows of ỹ_{·,8j…8j+7}
+	y2     []float64 // ‖ỹ_i‖² (np, 0 for padding)
+	logPi  []float64 // log π_i (np, −Inf for padding)
+}
+
+// newFullPath packs the n×d points y with log-weights logPi.
+func newFullPath(y []float64, d int, logPi []float64) *fullPath {
+	n := len(logPi)
+	f := &fullPath{d: d, n: n, np: roundUp(n, gemmNR), dp: roundUp(d, gemmNR), mu: make([]float64, d)}
+	for i := 0; i < n; i++ {
+		for j := 0; j < d; j++ {
+			f.mu[j] += y[i*d+j]
+		}
+	}
+	for j := range f.mu {
+		f.mu[j] /= float64(n)
+	}
+	f.yt = make([]float64, f.np*d)
+	f.yr = make([]float64, f.np*f.dp)
+	f.y2 = make([]float64, f.np)
+	f.logPi = make([]float64, f.np)
+	for i := range f.logPi {
+		f.logPi[i] = math.Inf(-1)
+	}
+	copy(f.logPi, logPi)
+	for i := 0; i < n; i++ {
+		for j := 0; j < d; j++ {
+			v := y[i*d+j] - f.mu[j]
+			f.y2[i] += v * v
+			f.yt[(i/gemmNR)*gemmNR*d+j*gemmNR+i%gemmNR] = v
+			f.yr[(j/gemmNR)*gemmNR*f.np+i*gemmNR+j%gemmNR] = v
+		}
+	}
+	return f
+}
+
+// roundUp returns n rounded up to a multiple of m.
+func roundUp(n, m int) int { return (n + m - 1) / m * m }
+
+// bytes is the memory the packed copies take.
+func (f *fullPath) bytes() int64 {
+	return 8 * int64(len(f.yt)+len(f.yr)+len(f.y2)+len(f.logPi)+len(f.mu))
+}
+
+// tileWork is the workspace of the blocked posterior for up to rows points.
+// Not safe for concurrent use.
+type tileWork struct {
+	rows  int       // capacity, a multiple of gemmMR
+	count int       // points of the current evaluation
+	xa    []float64 // the scaled x' packed in register-block rows (rows × d)
+	l     []float64 // logits, then unnormalised weights (rows × np)
+	ea    []float64 // a block of weights packed in register-block rows (rows × fullKBlock)
+	acc   []float64 // E·Ỹ (rows × dp)
+	top   []int     // per row: index of the largest logit
+	s0    []float64 // per row: Σ e
+	s1    []float64 // per row: Σ e ‖ỹ‖²
+}
+
+// newTileWork returns a workspace for up to rows points (rounded up to the register block).
+func (f *fullPath) newTileWork(rows int) *tileWork {
+	rows = roundUp(max(rows, 1), gemmMR)
+	return &tileWork{rows: rows, xa: make([]float64, rows*f.d), l: make([]float64, rows*f.np),
+		ea: make([]float64, rows*fullKBlock), acc: make([]float64, rows*f.dp),
+		top: make([]int, rows), s0: make([]float64, rows), s1: make([]float64, rows)}
+}
+
+// eval computes the unnormalised weights and E·Ỹ of the count = len(xs)/d
+// points xs (row-major) at the coefficients c. Row r's result depends only on
+// xs's row r: the register block pads with zero rows and every sum runs in
+// the same order, so a point gets the same bits alone or in any tile.
+func (f *fullPath) eval(tw *tileWork, xs []float64, c Coeffs) {
+	d, np := f.d, f.np
+	count := len(xs) / d
+	if count > tw.rows || count*d != len(xs) {
+		panic("model: tile evaluation larger than its workspace")
+	}
+	tw.count = count
+	rows := roundUp(count, gemmMR)
+	s2 := c.Sigma * c.Sigma
+	scale := c.Alpha / s2
+	clear(tw.xa[:rows*d])
+	for r := 0; r < count; r++ {
+		x := xs[r*d : (r+1)*d]
+		g, o := r/gemmMR, r%gemmMR
+		blk := tw.xa[g*gemmMR*d : (g+1)*gemmMR*d]
+		for k, v := range x {
+			blk[k*gemmMR+o] = scale * (v - c.Alpha*f.mu[k])
+		}
+	}
+	l := tw.l[:rows*np]
+	clear(l)
+	for j := 0; j < np; {
+		w := gemmWidth(j, np)
+		panels := f.yt[j*d : (j+w)*d]
+		for g := 0; g < rows; g += gemmMR {
+			gemmCols(tw.xa[g*d:(g+gemmMR)*d], panels, d, gemmNR*d, w, l[g*np+j:], np)
+		}
+		j += w
+	}
+	q := c.Alpha * c.Alpha / (2 * s2)
+	for r := 0; r < count; r++ {
+		row := l[r*np : (r+1)*np]
+		tw.top[r] = addBias(row, f.logPi, f.y2, q)
+		tw.s0[r], tw.s1[r] = expRow(row, f.y2, row[tw.top[r]])
+	}
+	f.denoise(tw, rows)
+}
+
+// addBias adds log π_i − q‖ỹ_i‖² to the logits in row (its length a
+// multiple of 8) and returns the index of the largest (the first one on
+// ties; 0 if all are −Inf or NaN).
+func addBias(row, logPi, y2 []float64, q float64) int {
+	logPi, y2 = logPi[:len(row)], y2[:len(row)]
+	if haveAVX2 && len(row) > 0 {
+		best := biasMaxAVX2(&row[0], &logPi[0], &y2[0], len(row), q)
+		for i, v := range row {
+			if v == best {
+				return i
+			}
+		}
+		return 0
+	}
+	top, best := 0, math.Inf(-1)
+	for i := range row {
+		v := row[i] + logPi[i] - q*y2[i]
+		row[i] = v
+		if v > best {
+			top, best = i, v
+		}
+	}
+	return top
+}
+
+// denoise accumulates acc = E·Ỹ over blocks of fullKBlock points.
+func (f *fullPath) denoise(tw *tileWork, rows int) {
+	np, dp := f.np, f.dp
+	acc := tw.acc[:rows*dp]
+	clear(acc)
+	for k0 := 0; k0 < np; k0 += fullKBlock {
+		kl := min(fullKBlock, np-k0)
+		ea := tw.ea[:rows*kl]
+		clear(ea)
+		for r := 0; r < tw.count; r++ {
+			g, o := r/gemmMR, r%gemmMR
+			blk := ea[g*gemmMR*kl : (g+1)*gemmMR*kl]
+			for k, e := range tw.l[r*np+k0 : r*np+k0+kl] {
+				blk[k*gemmMR+o] = e
+			}
+		}
+		for j := 0; j < dp; {
+			w := gemmWidth(j, dp)
+			panels := f.yr[j*np+k0*gemmNR:]
+			for g := 0; g < rows; g += gemmMR {
+				gemmCols(ea[g*kl:(g+gemmMR)*kl], panels, kl, gemmNR*np, w, acc[g*dp+j:], dp)
+			}
+			j += w
+		}
+	}
+}
+
+// fullCancel is the smallest ratio tr C / E‖ỹ‖² that the uncentred form
+// Σ w‖ỹ‖² − ‖ȳ − μ‖² is trusted with (its rounding error is a few ulps of
+// E‖ỹ‖², so at least ~10 significant digits remain); below it tr C is summed
+// in the centred form over the points of non-zero weight.
+const fullCancel = 1e-5
+
+// finish writes row r of the last eval into p: weights, denoiser, tr C,
+// second moment and log q_t. x is the point of row r, y the mixture's points.
+func (f *fullPath) finish(tw *tileWork, r int, p *Posterior, x, y []float64, c Coeffs) {
+	d, np, dp := f.d, f.np, f.dp
+	inv := 1 / tw.s0[r]
+	acc := tw.acc[r*dp : r*dp+d]
+	mm := 0.0
+	for j, a := range acc {
+		v := a * inv
+		mm += v * v
+		p.Mean[j] = f.mu[j] + v
+	}
+	for i, e := range tw.l[r*np : r*np+f.n] {
+		p.W[i] = e * inv
+	}
+	second := tw.s1[r] * inv
+	trC := second - mm
+	if !(trC >= fullCancel*second) {
+		trC = centredTrace(p.W, y, p.Mean)
+	}
+	s2 := c.Sigma * c.Sigma
+	top := tw.top[r]
+	dist := 0.0
+	for j, v := range x {
+		u := v - c.Alpha*y[top*d+j]
+		dist += u * u
+	}
+	logZ := f.logPi[top] - dist/(2*s2) + math.Log(tw.s0[r])
+	p.TrCov = trC
+	p.SecondMoment = trC + dot(p.Mean, p.Mean)
+	p.LogDensity = logZ - 0.5*float64(d)*math.Log(2*math.Pi*s2)
+}
+
+// centredTrace returns Σ w_i ‖y_i − mean‖² over the points of non-zero weight.
+func centredTrace(w, y, mean []float64) float64 {
+	d := len(mean)
+	s := 0.0
+	for i, wi := range w {
+		if wi == 0 {
+			continue
+		}
+		yi := y[i*d : (i+1)*d]
+		t := 0.0
+		for j, m := range mean {
+			u := yi[j] - m
+			t += u * u
+		}
+		s += wi * t
+	}
+	return s
+}

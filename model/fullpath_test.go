@@ -1,0 +1,161 @@
+package model
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// TestGemmBlockMatchesGo compares the AVX2 register block with the portable
+// one on random operands for inner dimensions 1…70 (odd and even unrolls).
+func TestGemmBlockMatchesGo(t *testing.T) {
+	if !haveAVX2 {
+		t.Skip("no AVX2+FMA on this CPU: the portable block is the only one")
+	}
+	r := rand.New(rand.NewPCG(3, 4))
+	const ldc = 11
+	for k := 1; k <= 70; k++ {
+		a, b := randSlice(r, gemmMR*k), randSlice(r, gemmNR*k)
+		c0 := randSlice(r, 3*ldc+gemmNR)
+		c1 := append([]float64(nil), c0...)
+		gemm4x8AVX2(&a[0], &b[0], k, &c0[0], ldc)
+		gemm4x8Go(a, b, k, c1, ldc)
+		for i := range c0 {
+			// Both sum the same k products in the same order; only FMA
+			// rounding differs: a few ulps of Σ|a||b| ≤ k.
+			if math.Abs(c0[i]-c1[i]) > 1e-14*float64(k+1) {
+				t.Fatalf("k=%d entry %d: %g vs %g", k, i, c0[i], c1[i])
+			}
+		}
+	}
+}
+
+// TestExpRowMatchesMath checks the vectorised exp against math.Exp (2 ulps) over the
+// whole range it is used on, and its underflow to exactly 0 below −700.
+func TestExpRowMatchesMath(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for _, n := range []int{4, 8, 1024} {
+		l, y2 := make([]float64, n), randSlice(r, n)
+		for i := range l {
+			l[i] = -720 * r.Float64()
+		}
+		l[0], l[n-1] = math.Inf(-1), 0
+		want := make([]float64, n)
+		var w0, w1 float64
+		for i, v := range l {
+			if v >= -700 {
+				want[i] = math.Exp(v)
+			}
+			w0 += want[i]
+			w1 += want[i] * y2[i]
+		}
+		s0, s1 := expRow(l, y2, 0)
+		for i := range l {
+			if math.Abs(l[i]-want[i]) > 4.5e-16*want[i] || (want[i] == 0) != (l[i] == 0) {
+				t.Fatalf("n=%d exp at %d: %g, want %g", n, i, l[i], want[i])
+			}
+		}
+		checkClose(t, "Σe", s0, w0, 1e-14, 0)
+		checkClose(t, "Σe·y2", s1, w1, 1e-13, 0)
+	}
+}
+
+// TestFullPathMatchesScalar compares the blocked full path (alone and in
+// tiles) with the straightforward scalar kernel on random off-plane data:
+// dimensions around the register block's multiples, point counts around the
+// panel width, unequal weights, σ from 1e-3 to 10 and far-away points.
+func TestFullPathMatchesScalar(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	for _, d := range []int{4, 5, 7, 8, 9, 17, 64, 130} {
+		for _, n := range []int{1, 3, 8, 9, 300, 1100} {
+			y := randSlice(r, n*d)
+			wts := make([]float64, n)
+			for i := range wts {
+				wts[i] = 0.1 + r.Float64()
+			}
+			m, err := NewDirac(y, d, wts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if m.full == nil {
+				t.Fatalf("d=%d: no blocked path", d)
+			}
+			compareFull(t, r, m, 7)
+		}
+	}
+}
+
+// compareFull evaluates trials random points alone, as one tile and with the
+// scalar kernel, and checks that they agree.
+func compareFull(t *testing.T, r *rand.Rand, m *Dirac, trials int) {
+	t.Helper()
+	d, n := m.d, m.n
+	tile := NewTile(m, trials)
+	p := NewPosterior(m)
+	xs := make([]float64, trials*d)
+	sigma := math.Pow(10, -3+4*r.Float64())
+	c := Coeffs{Alpha: 0.2 + 0.8*r.Float64(), Sigma: sigma}
+	for i := range xs {
+		xs[i] = 2 * r.NormFloat64()
+	}
+	copy(xs[:d], m.y[:d]) // on a data point (scaled by α: near it)
+	xs[d] = 1e3           // far away
+	tile.Eval(xs, c)
+	w, mean := make([]float64, n), make([]float64, d)
+	for k := 0; k < trials; k++ {
+		x := xs[k*d : (k+1)*d]
+		m.Posterior(p, x, c)
+		tp := tile.Posterior(k)
+		if p.LogDensity != tp.LogDensity || p.TrCov != tp.TrCov || p.Mean[0] != tp.Mean[0] || p.W[n-1] != tp.W[n-1] {
+			t.Fatalf("d=%d n=%d point %d: alone and in a tile differ", d, n, k)
+		}
+		logZ, trC := diracKernel(w, mean, m.y, d, m.logPi, x, c.Alpha, c.Sigma)
+		logQ := logZ - 0.5*float64(d)*math.Log(2*math.Pi*sigma*sigma)
+		// log q: the logits are ‖x‖²/σ²-sized; a relative 1e-13 of that scale.
+		scale := 1 + dot(x, x)/(sigma*sigma)
+		if math.Abs(p.LogDensity-logQ) > 1e-13*scale {
+			t.Fatalf("d=%d n=%d σ=%.3g point %d: log q %.17g vs %.17g", d, n, sigma, k, p.LogDensity, logQ)
+		}
+		checkClose(t, "tr F", p.TraceFisher(), FisherTraceFromCov(d, c, trC), 1e-9, float64(d)/(sigma*sigma))
+		checkClose(t, "tr C", p.TrCov, trC, 1e-9, 1e-6)
+		for j := range mean {
+			checkClose(t, "mean", p.Mean[j], mean[j], 1e-9, 1)
+		}
+		for i := range w {
+			if math.Abs(p.W[i]-w[i]) > 1e-11 {
+				t.Fatalf("d=%d n=%d weight %d: %g vs %g", d, n, i, p.W[i], w[i])
+			}
+		}
+	}
+}
+
+func randSlice(r *rand.Rand, n int) []float64 {
+	s := make([]float64, n)
+	for i := range s {
+		s[i] = r.NormFloat64()
+	}
+	return s
+}
+
+// TestWideBlockMatchesNarrow checks that the AVX-512 4×16 block gives the
+// same bits as two AVX2 4×8 blocks (tiles rely on it for determinism).
+func TestWideBlockMatchesNarrow(t *testing.T) {
+	if !haveAVX512 {
+		t.Skip("no AVX-512 on this CPU")
+	}
+	r := rand.New(rand.NewPCG(7, 7))
+	const ldc = 19
+	for k := 1; k <= 40; k++ {
+		a, b0, b1 := randSlice(r, gemmMR*k), randSlice(r, gemmNR*k), randSlice(r, gemmNR*k)
+		c0 := randSlice(r, 3*ldc+2*gemmNR)
+		c1 := append([]float64(nil), c0...)
+		gemm4x16AVX512(&a[0], &b0[0], &b1[0], k, &c0[0], ldc)
+		gemm4x8AVX2(&a[0], &b0[0], k, &c1[0], ldc)
+		gemm4x8AVX2(&a[0], &b1[0], k, &c1[gemmNR], ldc)
+		for i := range c0 {
+			if c0[i] != c1[i] {
+				t.Fatalf("k=%d entry %d: %g vs %g", k, i, c0[i], c1[i])
+			}
+		}
+	}
+}

@@ -1,0 +1,102 @@
+package model
+
+import "math"
+
+// The blocked full path multiplies packed operands with a 4×8 register
+// block: a holds 4 rows packed k-major (a[4p+r]), b a panel of 8 columns
+// packed k-major (b[8p+j]). Both helpers below compute the same thing; the
+// AVX2 one is used where the CPU has it.
+const (
+	gemmMR = 4 // rows of the register block (particles)
+	gemmNR = 8 // columns of the register block (points or coordinates)
+)
+
+// gemm4x8 adds A·B to the 4×8 block of c with row stride ldc. k is the
+// inner dimension; k = 0 leaves c unchanged.
+func gemm4x8(a, b []float64, k int, c []float64, ldc int) {
+	if k == 0 {
+		return
+	}
+	_ = a[gemmMR*k-1]
+	_ = b[gemmNR*k-1]
+	_ = c[3*ldc+gemmNR-1]
+	if haveAVX2 {
+		gemm4x8AVX2(&a[0], &b[0], k, &c[0], ldc)
+		return
+	}
+	gemm4x8Go(a, b, k, c, ldc)
+}
+
+// gemmCols adds A·B to a 4-row block of c: a is the rows packed k-major
+// (length 4k); b holds cols/8 panels of 8 columns packed k-major, panel q
+// starting at b[q·stride]; c has row stride ldc. With AVX-512 two panels go
+// through one 4×16 block; each entry is summed in the same order either way,
+// so the result has the same bits.
+func gemmCols(a, b []float64, k, stride, cols int, c []float64, ldc int) {
+	j, q := 0, 0
+	if haveAVX512 && k > 0 {
+		_ = a[gemmMR*k-1]
+		for ; j+2*gemmNR <= cols; j, q = j+2*gemmNR, q+2 {
+			b0 := b[q*stride : q*stride+gemmNR*k]
+			b1 := b[(q+1)*stride : (q+1)*stride+gemmNR*k]
+			cb := c[j : 3*ldc+j+2*gemmNR]
+			gemm4x16AVX512(&a[0], &b0[0], &b1[0], k, &cb[0], ldc)
+		}
+	}
+	for ; j < cols; j, q = j+gemmNR, q+1 {
+		gemm4x8(a, b[q*stride:q*stride+gemmNR*k], k, c[j:], ldc)
+	}
+}
+
+// gemmWidth is the number of columns to take per pass over the row blocks
+// at column j of cols: two panels where the 4×16 block runs, else one.
+func gemmWidth(j, cols int) int {
+	if haveAVX512 && j+2*gemmNR <= cols {
+		return 2 * gemmNR
+	}
+	return gemmNR
+}
+
+// gemm4x8Go is the portable gemm4x8.
+func gemm4x8Go(a, b []float64, k int, c []float64, ldc int) {
+	var acc [gemmMR][gemmNR]float64
+	for p := 0; p < k; p++ {
+		bp := b[gemmNR*p : gemmNR*p+gemmNR]
+		for r := 0; r < gemmMR; r++ {
+			ar := a[gemmMR*p+r]
+			row := &acc[r]
+			for j, bj := range bp {
+				row[j] += ar * bj
+			}
+		}
+	}
+	for r := range acc {
+		row := c[r*ldc : r*ldc+gemmNR]
+		for j := range row {
+			row[j] += acc[r][j]
+		}
+	}
+}
+
+// expRow replaces l[i] by exp(l[i] − m) (0 where l[i] − m < −700) and
+// returns Σ l and Σ l·y2 over the new values. len(l) is a multiple of 4.
+func expRow(l, y2 []float64, m float64) (s0, s1 float64) {
+	if len(l) == 0 {
+		return 0, 0
+	}
+	y2 = y2[:len(l)]
+	if haveAVX2 {
+		return expRowAVX2(&l[0], &y2[0], len(l), m)
+	}
+	for i, v := range l {
+		x := v - m
+		e := 0.0
+		if x >= -700 {
+			e = math.Exp(x)
+		}
+		l[i] = e
+		s0 += e
+		s1 += e * y2[i]
+	}
+	return s0, s1
+}
