@@ -38,3 +38,43 @@ func BenchmarkPosteriorTrace(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkKernel2D measures the 2-D posterior kernel alone on one point
+// against N = 2048 checkerboard points (ns/point: one core, no engine).
+func BenchmarkKernel2D(b *testing.B) {
+	const N = 2048
+	m, _ := NewDataset("checkerboard", N, 1)
+	p := NewPosterior(m)
+	s, _ := ScheduleByName("vp")
+	c, _ := s.At(0.3)
+	x := []float64{0.3, -0.7}
+	for i := 0; i < b.N; i++ {
+		m.Posterior(p, x, c)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/N, "ns/point")
+}
+
+// BenchmarkFullTile measures the blocked full path on a tile of 16 points
+// at D = 64 against N = 2048 points off their plane (ns/(particle·point) and
+// the achieved GFLOP/s counting 4·D flops per particle·point for the two
+// products).
+func BenchmarkFullTile(b *testing.B) {
+	const N, D, P = 2048, 64, 16
+	base, _ := NewDataset("checkerboard", N, 1)
+	em, _ := NewEmbedding(D, 1)
+	m, _ := em.Apply(base, 0.05, 2)
+	r := rand.New(rand.NewPCG(1, 1))
+	xs := make([]float64, P*D)
+	for i := range xs {
+		xs[i] = r.NormFloat64()
+	}
+	s, _ := ScheduleByName("vp")
+	c, _ := s.At(0.3)
+	t := NewTile(m, P)
+	for i := 0; i < b.N; i++ {
+		t.Eval(xs, c)
+	}
+	ns := float64(b.Elapsed().Nanoseconds()) / float64(b.N) / (P * N)
+	b.ReportMetric(ns, "ns/particle·point")
+	b.ReportMetric(4*D/ns, "GFLOP/s")
+}

@@ -26,10 +26,18 @@ func newSOA2(z, logPi []float64) *soa2 {
 	return s
 }
 
-// kernel computes what diracKernel2 does, with the AVX2 routines on the
-// largest multiple of 4 points and scalar code on the rest. It must only be
-// called when haveAVX2 is true.
+// kernel computes what diracKernel2 does, with the AVX-512 or AVX2 routines
+// on the largest multiple of 8 or 4 points and scalar code on the rest. It
+// must only be called when haveAVX2 is true.
 func (s *soa2) kernel(w, mean []float64, x0, x1, alpha, sigma float64) (logZ, trC float64) {
+	if haveAVX512 && len(w) >= 8 {
+		return s.kernel512(w, mean, x0, x1, alpha, sigma)
+	}
+	return s.kernel256(w, mean, x0, x1, alpha, sigma)
+}
+
+// kernel256 is kernel with the AVX2 routines (4 points at a time).
+func (s *soa2) kernel256(w, mean []float64, x0, x1, alpha, sigma float64) (logZ, trC float64) {
 	n := len(w)
 	n4 := n &^ 3
 	negInv := -1 / (2 * sigma * sigma)
@@ -61,6 +69,38 @@ func (s *soa2) kernel(w, mean []float64, x0, x1, alpha, sigma float64) (logZ, tr
 		trC = ctrace2AVX2(&w[0], &y0[0], &y1[0], n4, m0, m1, inv)
 	}
 	for i := n4; i < n; i++ {
+		w[i] *= inv
+		a, b := y0[i]-m0, y1[i]-m1
+		trC += w[i] * (a*a + b*b)
+	}
+	return maxL + math.Log(s0) + s.logPi, trC
+}
+
+// kernel512 is kernel with the AVX-512 routines (8 points at a time).
+func (s *soa2) kernel512(w, mean []float64, x0, x1, alpha, sigma float64) (logZ, trC float64) {
+	n := len(w)
+	n8 := n &^ 7
+	negInv := -1 / (2 * sigma * sigma)
+	y0, y1 := s.y0[:n], s.y1[:n]
+	maxL := distMax2AVX512(&w[0], &y0[0], &y1[0], n8, x0, x1, alpha, negInv)
+	for i := n8; i < n; i++ {
+		r0, r1 := x0-alpha*y0[i], x1-alpha*y1[i]
+		w[i] = (r0*r0 + r1*r1) * negInv
+		maxL = math.Max(maxL, w[i])
+	}
+	s0, s1, s2 := expSum2AVX512(&w[0], &y0[0], &y1[0], n8, maxL)
+	for i := n8; i < n; i++ {
+		e := math.Exp(math.Max(w[i]-maxL, -700))
+		w[i] = e
+		s0 += e
+		s1 += e * y0[i]
+		s2 += e * y1[i]
+	}
+	inv := 1 / s0
+	m0, m1 := s1*inv, s2*inv
+	mean[0], mean[1] = m0, m1
+	trC = ctrace2AVX512(&w[0], &y0[0], &y1[0], n8, m0, m1, inv)
+	for i := n8; i < n; i++ {
 		w[i] *= inv
 		a, b := y0[i]-m0, y1[i]-m1
 		trC += w[i] * (a*a + b*b)

@@ -28,3 +28,12 @@ var haveAVX512 = haveAVX2 && cpu.X86.HasAVX512F
 
 //go:noescape
 func gemm4x16AVX512(a, b0, b1 *float64, k int, c *float64, ldc int)
+
+//go:noescape
+func distMax2AVX512(l, y0, y1 *float64, n int, x0, x1, alpha, negInv float64) float64
+
+//go:noescape
+func expSum2AVX512(w, y0, y1 *float64, n int, m float64) (s0, s1, s2 float64)
+
+//go:noescape
+func ctrace2AVX512(w, y0, y1 *float64, n int, mx, my, scale float64) float64

@@ -71,7 +71,8 @@ DATA expc<>+520(SB)/8, $1.0
 DATA expc<>+528(SB)/8, $1.0
 DATA expc<>+536(SB)/8, $1.0
 DATA expc<>+544(SB)/8, $0xFFF0000000000000
-GLOBL expc<>(SB), RODATA|NOPTR, $552
+DATA expc<>+552(SB)/8, $6755399441055744.0   // 1.5·2⁵²: rounds to an integer in the low bits
+GLOBL expc<>(SB), RODATA|NOPTR, $560
 
 // func distMax2AVX2(l, y0, y1 *float64, n int, x0, x1, alpha, negInv float64) float64
 // l[i] = negInv·((x0 − α y0[i])² + (x1 − α y1[i])²); returns max l. n is a multiple of 4, > 0.
@@ -301,4 +302,252 @@ bloop:
 	VMAXSD X9, X8, X8
 	VZEROUPPER
 	MOVSD X8, ret+40(FP)
+	RET
+
+// The AVX-512 forms of the 2-D kernel take 8 points at a time. Their exp
+// evaluates the same degree-13 Taylor polynomial by Estrin's scheme (depth
+// 5 instead of 13 dependent FMAs: the pass is latency-bound otherwise) and
+// rounds and scales with the 1.5·2⁵² shifter (k in the low mantissa bits,
+// added to the exponent field) instead of VRNDSCALEPD and VSCALEFPD.
+
+// EXP512(R, K, A, B, C, D, E, F, G) sets R = exp(R) for R ≥ −700 with
+// the constants of EXPCONST512 in Z15–Z19 and the polynomial's from memory
+// (broadcast loads use the load ports, not the FP ones); it clobbers K and
+// A–G, so two calls with distinct temporaries interleave.
+#define EXP512(R, K, A, B, C, D, E, F, G) \
+	VMOVAPD Z16, K; \
+	VFMADD231PD Z17, R, K; \
+	VSUBPD Z16, K, G; \
+	VFNMADD231PD G, Z18, R; \
+	VFNMADD231PD G, Z19, R; \
+	VMULPD R, R, A; \
+	VMULPD A, A, B; \
+	VADDPD Z15, R, C; \
+	VBROADCASTSD expc<>+480(SB), D; \
+	VFMADD231PD.BCST expc<>+448(SB), R, D; \
+	VBROADCASTSD expc<>+416(SB), E; \
+	VFMADD231PD.BCST expc<>+384(SB), R, E; \
+	VBROADCASTSD expc<>+352(SB), F; \
+	VFMADD231PD.BCST expc<>+320(SB), R, F; \
+	VBROADCASTSD expc<>+288(SB), G; \
+	VFMADD231PD.BCST expc<>+256(SB), R, G; \
+	VFMADD231PD D, A, C; \
+	VFMADD231PD F, A, E; \
+	VBROADCASTSD expc<>+224(SB), D; \
+	VFMADD231PD.BCST expc<>+192(SB), R, D; \
+	VBROADCASTSD expc<>+128(SB), F; \
+	VFMADD213PD.BCST expc<>+160(SB), F, R; \
+	VFMADD231PD D, A, G; \
+	VFMADD231PD E, B, C; \
+	VFMADD231PD R, B, G; \
+	VMULPD B, B, B; \
+	VFMADD231PD G, B, C; \
+	VPSLLQ $52, K, K; \
+	VPADDQ K, C, R
+
+// EXPCONST512 loads the exp constants that stay in registers: Z15 = 1,
+// Z16 = 1.5·2⁵², Z17 = log₂e, Z18 and Z19 = ln 2 (high and low parts).
+#define EXPCONST512 \
+	VBROADCASTSD expc<>+512(SB), Z15; \
+	VBROADCASTSD expc<>+552(SB), Z16; \
+	VBROADCASTSD expc<>+32(SB), Z17; \
+	VBROADCASTSD expc<>+64(SB), Z18; \
+	VBROADCASTSD expc<>+96(SB), Z19
+
+// HSUM512 leaves the sum of the 8 lanes of Z in the low lane of X (Y the
+// same register as a YMM); clobbers Y9.
+#define HSUM512(Z, Y, X) \
+	VEXTRACTF64X4 $1, Z, Y9; \
+	VADDPD Y9, Y, Y; \
+	VEXTRACTF128 $1, Y, X9; \
+	VADDPD X9, X, X; \
+	VHADDPD X, X, X
+
+// func distMax2AVX512(l, y0, y1 *float64, n int, x0, x1, alpha, negInv float64) float64
+// distMax2AVX2 on 16 (then 8) points at a time with two running maxima. n is
+// a multiple of 8, > 0.
+TEXT ·distMax2AVX512(SB), NOSPLIT, $0-72
+	MOVQ l+0(FP), DI
+	MOVQ y0+8(FP), SI
+	MOVQ y1+16(FP), DX
+	MOVQ n+24(FP), CX
+	VBROADCASTSD x0+32(FP), Z0
+	VBROADCASTSD x1+40(FP), Z1
+	VBROADCASTSD alpha+48(FP), Z2
+	VBROADCASTSD negInv+56(FP), Z3
+	VBROADCASTSD expc<>+544(SB), Z8  // −Inf
+	VMOVAPD Z8, Z15
+	MOVQ CX, BX
+	ANDQ $-16, BX
+	XORQ AX, AX
+	CMPQ BX, $0
+	JEQ  zdtail
+zdloop:
+	VMOVUPD (SI)(AX*8), Z4
+	VMOVUPD (DX)(AX*8), Z5
+	VMOVUPD 64(SI)(AX*8), Z10
+	VMOVUPD 64(DX)(AX*8), Z11
+	VMOVAPD Z0, Z6
+	VMOVAPD Z1, Z7
+	VMOVAPD Z0, Z12
+	VMOVAPD Z1, Z13
+	VFNMADD231PD Z4, Z2, Z6
+	VFNMADD231PD Z5, Z2, Z7
+	VFNMADD231PD Z10, Z2, Z12
+	VFNMADD231PD Z11, Z2, Z13
+	VMULPD Z6, Z6, Z6
+	VMULPD Z12, Z12, Z12
+	VFMADD231PD Z7, Z7, Z6
+	VFMADD231PD Z13, Z13, Z12
+	VMULPD Z3, Z6, Z6
+	VMULPD Z3, Z12, Z12
+	VMOVUPD Z6, (DI)(AX*8)
+	VMOVUPD Z12, 64(DI)(AX*8)
+	VMAXPD Z6, Z8, Z8
+	VMAXPD Z12, Z15, Z15
+	ADDQ $16, AX
+	CMPQ AX, BX
+	JLT zdloop
+zdtail:
+	CMPQ AX, CX
+	JGE  zddone
+	VMOVUPD (SI)(AX*8), Z4
+	VMOVUPD (DX)(AX*8), Z5
+	VMOVAPD Z0, Z6
+	VMOVAPD Z1, Z7
+	VFNMADD231PD Z4, Z2, Z6
+	VFNMADD231PD Z5, Z2, Z7
+	VMULPD Z6, Z6, Z6
+	VFMADD231PD Z7, Z7, Z6
+	VMULPD Z3, Z6, Z6
+	VMOVUPD Z6, (DI)(AX*8)
+	VMAXPD Z6, Z8, Z8
+zddone:
+	VMAXPD Z15, Z8, Z8
+	VEXTRACTF64X4 $1, Z8, Y9
+	VMAXPD Y9, Y8, Y8
+	VEXTRACTF128 $1, Y8, X9
+	VMAXPD X9, X8, X8
+	VPERMILPD $1, X8, X9
+	VMAXSD X9, X8, X8
+	VZEROUPPER
+	MOVSD X8, ret+64(FP)
+	RET
+
+// func expSum2AVX512(w, y0, y1 *float64, n int, m float64) (s0, s1, s2 float64)
+// expSum2AVX2 on 16 (then 8) points at a time. n is a multiple of 8, > 0.
+TEXT ·expSum2AVX512(SB), NOSPLIT, $0-64
+	MOVQ w+0(FP), DI
+	MOVQ y0+8(FP), SI
+	MOVQ y1+16(FP), DX
+	MOVQ n+24(FP), CX
+	VBROADCASTSD m+32(FP), Z0
+	VBROADCASTSD expc<>+0(SB), Z7   // −700
+	EXPCONST512
+	VPXORQ Z1, Z1, Z1
+	VPXORQ Z2, Z2, Z2
+	VPXORQ Z3, Z3, Z3
+	MOVQ CX, BX
+	ANDQ $-16, BX
+	XORQ AX, AX
+	CMPQ BX, $0
+	JEQ  zetail
+zeloop:
+	VMOVUPD (DI)(AX*8), Z5
+	VMOVUPD 64(DI)(AX*8), Z29
+	VSUBPD Z0, Z5, Z5
+	VSUBPD Z0, Z29, Z29
+	VMAXPD Z7, Z5, Z5
+	VMAXPD Z7, Z29, Z29
+	EXP512(Z5, Z6, Z4, Z8, Z9, Z10, Z11, Z12, Z13)
+	EXP512(Z29, Z20, Z21, Z22, Z23, Z24, Z25, Z26, Z27)
+	VMOVUPD Z5, (DI)(AX*8)
+	VMOVUPD Z29, 64(DI)(AX*8)
+	VADDPD Z5, Z1, Z1
+	VFMADD231PD (SI)(AX*8), Z5, Z2
+	VFMADD231PD (DX)(AX*8), Z5, Z3
+	VADDPD Z29, Z1, Z1
+	VFMADD231PD 64(SI)(AX*8), Z29, Z2
+	VFMADD231PD 64(DX)(AX*8), Z29, Z3
+	ADDQ $16, AX
+	CMPQ AX, BX
+	JLT zeloop
+zetail:
+	CMPQ AX, CX
+	JGE  zedone
+	VMOVUPD (DI)(AX*8), Z5
+	VSUBPD Z0, Z5, Z5
+	VMAXPD Z7, Z5, Z5
+	EXP512(Z5, Z6, Z4, Z8, Z9, Z10, Z11, Z12, Z13)
+	VMOVUPD Z5, (DI)(AX*8)
+	VADDPD Z5, Z1, Z1
+	VFMADD231PD (SI)(AX*8), Z5, Z2
+	VFMADD231PD (DX)(AX*8), Z5, Z3
+zedone:
+	HSUM512(Z1, Y1, X1)
+	HSUM512(Z2, Y2, X2)
+	HSUM512(Z3, Y3, X3)
+	VZEROUPPER
+	MOVSD X1, s0+40(FP)
+	MOVSD X2, s1+48(FP)
+	MOVSD X3, s2+56(FP)
+	RET
+
+// func ctrace2AVX512(w, y0, y1 *float64, n int, mx, my, scale float64) float64
+// ctrace2AVX2 on 16 (then 8) points at a time with two partial sums. n is a
+// multiple of 8, > 0.
+TEXT ·ctrace2AVX512(SB), NOSPLIT, $0-64
+	MOVQ w+0(FP), DI
+	MOVQ y0+8(FP), SI
+	MOVQ y1+16(FP), DX
+	MOVQ n+24(FP), CX
+	VBROADCASTSD mx+32(FP), Z0
+	VBROADCASTSD my+40(FP), Z1
+	VBROADCASTSD scale+48(FP), Z2
+	VPXORQ Z15, Z15, Z15
+	VPXORQ Z14, Z14, Z14
+	MOVQ CX, BX
+	ANDQ $-16, BX
+	XORQ AX, AX
+	CMPQ BX, $0
+	JEQ  zttail
+ztloop:
+	VMULPD (DI)(AX*8), Z2, Z3
+	VMULPD 64(DI)(AX*8), Z2, Z8
+	VMOVUPD Z3, (DI)(AX*8)
+	VMOVUPD Z8, 64(DI)(AX*8)
+	VMOVUPD (SI)(AX*8), Z4
+	VMOVUPD 64(SI)(AX*8), Z10
+	VSUBPD Z0, Z4, Z4
+	VSUBPD Z0, Z10, Z10
+	VMOVUPD (DX)(AX*8), Z5
+	VMOVUPD 64(DX)(AX*8), Z11
+	VSUBPD Z1, Z5, Z5
+	VSUBPD Z1, Z11, Z11
+	VMULPD Z4, Z4, Z4
+	VMULPD Z10, Z10, Z10
+	VFMADD231PD Z5, Z5, Z4
+	VFMADD231PD Z11, Z11, Z10
+	VFMADD231PD Z4, Z3, Z15
+	VFMADD231PD Z10, Z8, Z14
+	ADDQ $16, AX
+	CMPQ AX, BX
+	JLT ztloop
+zttail:
+	CMPQ AX, CX
+	JGE  ztdone
+	VMULPD (DI)(AX*8), Z2, Z3
+	VMOVUPD Z3, (DI)(AX*8)
+	VMOVUPD (SI)(AX*8), Z4
+	VSUBPD Z0, Z4, Z4
+	VMOVUPD (DX)(AX*8), Z5
+	VSUBPD Z1, Z5, Z5
+	VMULPD Z4, Z4, Z4
+	VFMADD231PD Z5, Z5, Z4
+	VFMADD231PD Z4, Z3, Z15
+ztdone:
+	VADDPD Z14, Z15, Z15
+	HSUM512(Z15, Y15, X15)
+	VZEROUPPER
+	MOVSD X15, ret+56(FP)
 	RET

@@ -21,3 +21,11 @@ func biasMaxAVX2(l, logPi, y2 *float64, n int, q float64) float64 { panic("unrea
 const haveAVX512 = false
 
 func gemm4x16AVX512(a, b0, b1 *float64, k int, c *float64, ldc int) { panic("unreachable") }
+
+func distMax2AVX512(l, y0, y1 *float64, n int, x0, x1, alpha, negInv float64) float64 {
+	panic("unreachable")
+}
+
+func expSum2AVX512(w, y0, y1 *float64, n int, m float64) (s0, s1, s2 float64) { panic("unreachable") }
+
+func ctrace2AVX512(w, y0, y1 *float64, n int, mx, my, scale float64) float64 { panic("unreachable") }

@@ -6,7 +6,8 @@ import (
 	"testing"
 )
 
-// TestVectorKernelMatchesScalar compares the AVX2 kernel with the
+// TestVectorKernelMatchesScalar compares the AVX2 and (odd trials, where
+// the CPU has it) AVX-512 kernels with the
 // straightforward scalar formula (≤ 1e-12 relative) on random data of every
 // length mod 4, near and far points, large and tiny σ.
 func TestVectorKernelMatchesScalar(t *testing.T) {
@@ -33,7 +34,10 @@ func TestVectorKernelMatchesScalar(t *testing.T) {
 			if trial%10 == 0 {
 				x0, x1 = 1e3, -700
 			}
-			lv, tv := s.kernel(wv, mv, x0, x1, alpha, sigma)
+			lv, tv := s.kernel256(wv, mv, x0, x1, alpha, sigma)
+			if haveAVX512 && n >= 8 && trial%2 == 1 {
+				lv, tv = s.kernel512(wv, mv, x0, x1, alpha, sigma)
+			}
 			ls, tsc := diracKernel2(ws, ms, z, lp, x0, x1, alpha, sigma)
 			c := Coeffs{Alpha: alpha, Sigma: sigma}
 			// Adversarial inputs (σ down to 1e-3, |x| = 1e3) are ill-conditioned:
