@@ -4,29 +4,33 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 )
 
-// cpu is the CPU backend: W persistent workers, each owning a contiguous
-// range of particles and its own workspaces. Steps do not allocate.
+// cpu is the CPU backend: W persistent workers with their own workspaces
+// that take chunks of particles from a shared counter until none are left
+// (a slower core takes fewer chunks). A particle's results do not depend on
+// which worker takes it. Steps do not allocate.
 type cpu struct {
 	workers []*worker
 	jobs    []chan job
 	done    chan error
 	wg      sync.WaitGroup
+	next    atomic.Int64 // the first particle not yet taken in this step
 }
 
 type job struct {
 	ctx    context.Context
 	i      int
 	finish bool
+	next   *atomic.Int64 // shared by the workers of one step
 }
 
 func newCPU(bt *Batch, w int) *cpu {
 	w = max(1, min(w, bt.B))
 	c := &cpu{done: make(chan error, w)}
 	for k := 0; k < w; k++ {
-		lo, hi := k*bt.B/w, (k+1)*bt.B/w
-		wk := newWorker(bt, lo, hi)
+		wk := newWorker(bt)
 		ch := make(chan job)
 		c.workers = append(c.workers, wk)
 		c.jobs = append(c.jobs, ch)
@@ -45,6 +49,8 @@ func newCPU(bt *Batch, w int) *cpu {
 func (c *cpu) Name() string { return fmt.Sprintf("cpu (%d cores)", len(c.workers)) }
 
 func (c *cpu) dispatch(j job) error {
+	c.next.Store(0)
+	j.next = &c.next
 	for _, ch := range c.jobs {
 		ch <- j
 	}

@@ -28,10 +28,19 @@ func runOnce(t *testing.T, p Params) *Result {
 	return res
 }
 
-// TestDeterministicAcrossCores: identical results for GOMAXPROCS 1, 2 and 7.
+// TestDeterministicAcrossCores: identical results for GOMAXPROCS 1, 2 and 7,
+// in the plane and off it (the blocked kernel's tiles, a particle count that
+// is no multiple of the chunk, Hutch++ sketches kept across steps).
 func TestDeterministicAcrossCores(t *testing.T) {
+	full := small()
+	full.Dim, full.AmbientNoise, full.Particles, full.Refresh = 9, 0.05, 37, 3
+	for _, p := range []Params{small(), full} {
+		deterministicAcrossCores(t, p)
+	}
+}
+
+func deterministicAcrossCores(t *testing.T, p Params) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
-	p := small()
 	var ref *Result
 	for _, procs := range []int{1, 2, 7} {
 		runtime.GOMAXPROCS(procs)

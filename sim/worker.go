@@ -9,11 +9,10 @@ import (
 	"fisherscope/model"
 )
 
-// worker advances the particles [lo, hi) of a batch with private workspaces.
+// worker advances chunks of a batch's particles with private workspaces.
 type worker struct {
 	bt        *Batch
 	pl        *plan
-	lo, hi    int
 	post      *model.Posterior
 	ode       *model.ODE
 	tw        model.TraceWork
@@ -32,9 +31,9 @@ type worker struct {
 	own       *model.Posterior
 }
 
-// tileSize is the number of particles whose posteriors the blocked kernel
-// evaluates together: the data are read once per tile, and 16 rows of
-// logits (16·N values) stay in the L2 cache.
+// tileSize is the number of particles a worker takes at a time, and whose
+// posteriors the blocked kernel evaluates together: the data are read once
+// per tile, and 16 rows of logits (16·N values) stay in the L2 cache.
 const tileSize = 16
 
 // cancelled reports whether the job's context is done (a channel poll: cheap
@@ -66,7 +65,7 @@ func (o *cancelOp) MatVec(dst, v []float64) {
 	}
 }
 
-func newWorker(bt *Batch, lo, hi int) *worker {
+func newWorker(bt *Batch) *worker {
 	var op *learn.FisherOp
 	if bt.nets != nil {
 		op = &learn.FisherOp{Net: bt.nets.score}
@@ -75,12 +74,12 @@ func newWorker(bt *Batch, lo, hi int) *worker {
 	if bt.plan.guide > 0 {
 		gw = newGuideWork(len(bt.Coeffs), bt.D)
 	}
-	w := &worker{netOp: op, gw: gw, bt: bt, pl: bt.plan, lo: lo, hi: hi, post: model.NewPosterior(bt.Mix), ode: model.NewODE(bt.Mix, bt.Sched),
+	w := &worker{netOp: op, gw: gw, bt: bt, pl: bt.plan, post: model.NewPosterior(bt.Mix), ode: model.NewODE(bt.Mix, bt.Sched),
 		col: make([]float64, bt.D), out: make([]float64, bt.D), v: make([]float64, bt.D),
 		draws: make([]float64, bt.Params.Repeats), first: make([]float64, bt.E), fullEigen: bt.D <= 16}
 	w.own = w.post
 	// Guidance moves a particle before its posterior is taken: no tiles then.
-	if t := model.NewTile(bt.Mix, min(tileSize, max(hi-lo, 1))); t.Size() > 1 && gw == nil {
+	if t := model.NewTile(bt.Mix, min(tileSize, bt.B)); t.Size() > 1 && gw == nil {
 		w.tile = t
 	}
 	return w
@@ -93,12 +92,12 @@ func (w *worker) run(j job) error {
 	bt := w.bt
 	c := bt.Coeffs[j.i]
 	tiled := w.tile != nil && c.Sigma > 0 && !(bt.ext != nil && bt.ext.valid)
-	step := 1
-	if tiled {
-		step = w.tile.Size()
-	}
-	for k0 := w.lo; k0 < w.hi; k0 += step {
-		k1 := min(k0+step, w.hi)
+	for {
+		k0 := int(j.next.Add(tileSize)) - tileSize
+		if k0 >= bt.B {
+			return nil
+		}
+		k1 := min(k0+tileSize, bt.B)
 		if tiled {
 			if w.cancelled() {
 				return j.ctx.Err()
@@ -120,7 +119,6 @@ func (w *worker) run(j job) error {
 			}
 		}
 	}
-	return nil
 }
 
 // particle measures particle k at row i and, unless finish, steps it to row
