@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -24,8 +25,35 @@ type Dirac struct {
 
 // plane describes data y_i = E z_i with E (d×2, orthonormal columns).
 type plane struct {
-	e []float64 // d×2 row-major
-	z []float64 // n×2 row-major
+	e      []float64 // d×2 row-major
+	e0, e1 []float64 // the columns of E, contiguous
+	z      []float64 // n×2 row-major
+}
+
+// newPlane returns the plane of the orthonormal columns e (d×2 row-major)
+// holding the points with plane coordinates z.
+func newPlane(e, z []float64) *plane {
+	d := len(e) / 2
+	pl := &plane{e: e, z: z, e0: make([]float64, d), e1: make([]float64, d)}
+	for j := 0; j < d; j++ {
+		pl.e0[j], pl.e1[j] = e[2*j], e[2*j+1]
+	}
+	return pl
+}
+
+// apply writes a·v + s·C v into dst for the plane covariance C = E C_z Eᵀ
+// with C_z = [c00 c01; c01 c11]: two dot products and three scaled sums.
+func (pl *plane) apply(dst, v []float64, a, s, c00, c01, c11 float64) {
+	v0, v1 := dot(pl.e0, v), dot(pl.e1, v)
+	u0 := s * (c00*v0 + c01*v1)
+	u1 := s * (c01*v0 + c11*v1)
+	if a == 0 {
+		clear(dst)
+	} else {
+		floats.ScaleTo(dst, a, v)
+	}
+	addScaled(dst, u0, pl.e0)
+	addScaled(dst, u1, pl.e1)
 }
 
 // NewDirac returns the Dirac mixture of the n = len(points)/d points stored
@@ -193,17 +221,7 @@ func (m *Dirac) planeCovariance(p *Posterior) {
 func (m *Dirac) covMatVec(p *Posterior, dst, v []float64) {
 	if m.plane != nil {
 		m.planeCovariance(p)
-		e := m.plane.e
-		var vp [2]float64
-		for j := 0; j < m.d; j++ {
-			vp[0] += e[2*j] * v[j]
-			vp[1] += e[2*j+1] * v[j]
-		}
-		a := p.aux[2]*vp[0] + p.aux[3]*vp[1]
-		b := p.aux[3]*vp[0] + p.aux[4]*vp[1]
-		for j := 0; j < m.d; j++ {
-			dst[j] = e[2*j]*a + e[2*j+1]*b
-		}
+		m.plane.apply(dst, v, 0, 1, p.aux[2], p.aux[3], p.aux[4])
 		return
 	}
 	d := m.d
@@ -265,10 +283,29 @@ func (m *Dirac) covTo(p *Posterior, dst *mat.SymDense) {
 	}
 }
 
+// vecMin is the length from which dot and addScaled call gonum's assembly
+// kernels; below it a plain loop is faster than the call.
+const vecMin = 16
+
+// dot returns a·b (len(b) ≥ len(a)).
 func dot(a, b []float64) float64 {
+	if len(a) >= vecMin {
+		return floats.Dot(a, b[:len(a)])
+	}
 	s := 0.0
 	for i := range a {
 		s += a[i] * b[i]
 	}
 	return s
+}
+
+// addScaled adds s·x to y (len(x) == len(y)).
+func addScaled(y []float64, s float64, x []float64) {
+	if len(y) >= vecMin {
+		floats.AddScaled(y, s, x)
+		return
+	}
+	for i := range y {
+		y[i] += s * x[i]
+	}
 }

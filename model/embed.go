@@ -112,7 +112,7 @@ func (em *Embedding) applyDirac(m *Dirac, noise float64, seed uint64) (Mixture, 
 	}
 	out := &Dirac{d: em.d, n: m.n, y: y, logPi: append([]float64(nil), m.logPi...)}
 	if noise == 0 {
-		out.plane = &plane{e: em.e, z: append([]float64(nil), m.y...)}
+		out.plane = newPlane(em.e, append([]float64(nil), m.y...))
 	}
 	out.pack() // noisy 2-D points still take the vectorised 2-D kernel
 	return out, nil

@@ -10,29 +10,46 @@ import (
 // DDIM step from p's time to `to` (math-spec §3.3, §9.4): Φ ← (σ_s/σ_t) Φ +
 // (α_s − α_t σ_s/σ_t)(α_t/σ_t²) C Φ. col and out are scratch of length D.
 func PhiDDIMUpdate(phi []float64, p *Posterior, to Coeffs, col, out []float64) {
-	a, b := DDIMCoeffs(p.C, to)
-	k := b * p.C.Alpha / (p.C.Sigma * p.C.Sigma)
-	phiAffine(phi, p, a, k, col, out)
+	a, k := PhiDDIMCoeffs(p.C, to)
+	PhiAffine(phi, p, a, k, col, out)
+}
+
+// PhiDDIMCoeffs returns a and k of the DDIM step's Jacobian a·I + k·C from
+// the coefficients from to to (see PhiDDIMUpdate).
+func PhiDDIMCoeffs(from, to Coeffs) (a, k float64) {
+	a, b := DDIMCoeffs(from, to)
+	return a, b * from.Alpha / (from.Sigma * from.Sigma)
 }
 
 // PhiEulerUpdate replaces Φ by Φ + h J Φ (explicit Euler with the correct
 // J = f I + ½g²F), h = s − t < 0 when sampling.
 func PhiEulerUpdate(phi []float64, p *Posterior, h float64, col, out []float64) {
-	c := p.C
+	a, k := PhiEulerCoeffs(p.C, h)
+	PhiAffine(phi, p, a, k, col, out)
+}
+
+// PhiEulerCoeffs returns a and k of I + hJ = a·I + k·C at the coefficients c.
+func PhiEulerCoeffs(c Coeffs, h float64) (a, k float64) {
 	s2 := c.Sigma * c.Sigma
-	phiAffine(phi, p, 1+h*(c.F+c.G2/(2*s2)), -h*c.Alpha*c.Alpha*c.G2/(2*s2*s2), col, out)
+	return 1 + h*(c.F+c.G2/(2*s2)), -h * c.Alpha * c.Alpha * c.G2 / (2 * s2 * s2)
 }
 
 // PhiScriptUpdate replaces A by A + h B A with the OT script's sign-flipped
 // B = (f − g²/(2σ²)) I + (α²g²/(2σ⁴)) C = 2fI − J (math-spec §9.4).
 func PhiScriptUpdate(phi []float64, p *Posterior, h float64, col, out []float64) {
-	c := p.C
-	s2 := c.Sigma * c.Sigma
-	phiAffine(phi, p, 1+h*(c.F-c.G2/(2*s2)), h*c.Alpha*c.Alpha*c.G2/(2*s2*s2), col, out)
+	a, k := PhiScriptCoeffs(p.C, h)
+	PhiAffine(phi, p, a, k, col, out)
 }
 
-// phiAffine replaces Φ by a Φ + k C Φ, column by column.
-func phiAffine(phi []float64, p *Posterior, a, k float64, col, out []float64) {
+// PhiScriptCoeffs returns a and k of the script's I + hB = a·I + k·C.
+func PhiScriptCoeffs(c Coeffs, h float64) (a, k float64) {
+	s2 := c.Sigma * c.Sigma
+	return 1 + h*(c.F-c.G2/(2*s2)), h * c.Alpha * c.Alpha * c.G2 / (2 * s2 * s2)
+}
+
+// PhiAffine replaces Φ (D×D row-major) by a Φ + k C Φ with C p's posterior
+// covariance, column by column; col and out are scratch of length D.
+func PhiAffine(phi []float64, p *Posterior, a, k float64, col, out []float64) {
 	d := p.mix.Dim()
 	if len(phi) != d*d || len(col) != d || len(out) != d {
 		panic("model: Φ update length mismatch")

@@ -144,8 +144,16 @@ func (p *Posterior) CovMatVec(dst, v []float64) {
 // FisherMatVec writes F v = v/σ² − (α²/σ⁴) C v into dst without forming F.
 // dst and v must have length Dim and must not alias.
 func (p *Posterior) FisherMatVec(dst, v []float64) {
-	p.CovMatVec(dst, v)
 	inv, sc := 1/(p.C.Sigma*p.C.Sigma), p.FisherScale()
+	if dm, ok := p.mix.(*Dirac); ok && dm.plane != nil {
+		if len(dst) != dm.d || len(v) != dm.d {
+			panic("model: FisherMatVec length mismatch")
+		}
+		dm.planeCovariance(p)
+		dm.plane.apply(dst, v, inv, -sc, p.aux[2], p.aux[3], p.aux[4])
+		return
+	}
+	p.CovMatVec(dst, v)
 	for j := range dst {
 		dst[j] = v[j]*inv - sc*dst[j]
 	}

@@ -64,10 +64,7 @@ func HutchPPWithSketch(op Operator, s *Sketch, g int, dist Probe, r *rand.Rand, 
 		dist.Fill(z, r)
 		for c := 0; c < s.rank; c++ {
 			q := s.Basis(c)
-			p := dot(q, z)
-			for i := range z {
-				z[i] -= p * q[i]
-			}
+			addScaled(z, -dot(q, z), q)
 		}
 		op.MatVec(az, z)
 		res += dot(z, az)

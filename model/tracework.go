@@ -40,10 +40,7 @@ func orthonormalize(cols []float64, d, k int) int {
 		for pass := 0; pass < 2; pass++ {
 			for q := 0; q < r; q++ {
 				u := cols[q*d : (q+1)*d]
-				s := dot(u, v)
-				for i := range v {
-					v[i] -= s * u[i]
-				}
+				addScaled(v, -dot(u, v), u)
 			}
 		}
 		n := norm(v)
@@ -60,10 +57,7 @@ func orthonormalize(cols []float64, d, k int) int {
 }
 
 func norm(v []float64) float64 {
-	s := 0.0
-	for _, x := range v {
-		s += x * x
-	}
+	s := dot(v, v)
 	if s == 0 {
 		return 0
 	}

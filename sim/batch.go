@@ -20,7 +20,7 @@ type Batch struct {
 	Params  Params
 
 	X      []float64 // B×D current states
-	Phi    []float64 // B×D×D fundamental matrices (nil when jacobian = off)
+	Phi    []float64 // B×D×D fundamental matrices (nil when jacobian = off or kept in plane form)
 	LogLik []float64 // B: log q_T(x_T) + ∫ tr J (exact trace), accumulated
 	EstLL  []float64 // B×E: the same with each estimator's trace (left-point correction)
 
@@ -34,16 +34,18 @@ type Batch struct {
 	GuideLoss, GuideErr                  []float64 // B: guidance loss of the predicted endpoint, DF-EA adjoint error (NaN: not guided)
 	GuideErrVJP, GuideErrEAL             []float64 // B: with networks, the VJP's and the learned-denoiser DF-EA's adjoint error
 
-	plan  *plan            // the parameters resolved into functions
-	goal  []float64        // guidance goal in R^D
-	loss  model.GuideLoss  // guidance loss (nil: none)
-	stepH []float64        // B: rk45's next step size per particle
-	nets  *nets            // the learned networks (nil: none)
-	ext   *external        // posterior summaries from an accelerator (nil: CPU only)
-	rngs  []*rand.Rand     // per particle probe streams
-	skets [][]model.Sketch // per particle: E×R sketches (hutch++ with refresh q > 1 only)
-	traj  []float64        // DF-EA particles' states at every row
-	nTraj int
+	plan     *plan            // the parameters resolved into functions
+	phiPlane []model.PlanePhi // B: Φ = A·I + E·M·Eᵀ for data in a known plane (nil: dense Φ or none)
+	e0, e1   []float64        // the plane's basis columns (with phiPlane)
+	goal     []float64        // guidance goal in R^D
+	loss     model.GuideLoss  // guidance loss (nil: none)
+	stepH    []float64        // B: rk45's next step size per particle
+	nets     *nets            // the learned networks (nil: none)
+	ext      *external        // posterior summaries from an accelerator (nil: CPU only)
+	rngs     []*rand.Rand     // per particle probe streams
+	skets    [][]model.Sketch // per particle: E×R sketches (hutch++ with refresh q > 1 only)
+	traj     []float64        // DF-EA particles' states at every row
+	nTraj    int
 }
 
 func newBatch(sc *scenario) *Batch {
@@ -56,7 +58,14 @@ func newBatch(sc *scenario) *Batch {
 		MatVecs: make([]int64, b*e), QRs: make([]int64, b*e), Evals: make([]int64, b), stepH: make([]float64, b), rngs: make([]*rand.Rand, b),
 		GuideLoss: make([]float64, b), GuideErr: make([]float64, b), goal: sc.goal, loss: sc.loss,
 		GuideErrVJP: make([]float64, b), GuideErrEAL: make([]float64, b)}
-	if p.Jacobian != JacobianOff {
+	e0, e1, inPlane := model.PlaneOf(sc.mix)
+	switch {
+	case sc.plan.phiCoeffs != nil && inPlane:
+		bt.phiPlane, bt.e0, bt.e1 = make([]model.PlanePhi, b), e0, e1
+		for i := range bt.phiPlane {
+			bt.phiPlane[i] = model.IdentityPlanePhi()
+		}
+	case p.Jacobian != JacobianOff:
 		bt.Phi = make([]float64, b*d*d)
 		for i := 0; i < b; i++ {
 			for j := 0; j < d; j++ {
@@ -64,6 +73,7 @@ func newBatch(sc *scenario) *Batch {
 			}
 		}
 	}
+
 	for i := range bt.rngs {
 		bt.rngs[i] = rand.New(rand.NewPCG(p.Seed, probeStream+uint64(i)))
 	}

@@ -354,3 +354,37 @@ func FuzzParamsSet(f *testing.F) {
 		}
 	})
 }
+
+// TestPlanePhiMatchesDenseRun: with data in a known plane Φ is kept as
+// A·I + E·M·Eᵀ; the same run with a vanishing ambient noise (the same
+// points, but no known plane) keeps Φ dense. Both must agree.
+func TestPlanePhiMatchesDenseRun(t *testing.T) {
+	p := small()
+	p.Dim, p.Particles, p.Estimators, p.DFEA = 6, 12, nil, 0
+	for _, jac := range []Jacobian{JacobianDDIM, JacobianEuler} {
+		p.Jacobian = jac
+		if jac == JacobianEuler {
+			p.Solver = model.Euler
+		}
+		plane := runOnce(t, p)
+		q := p
+		q.AmbientNoise = 1e-300
+		dense := runOnce(t, q)
+		for k := range plane.Particles {
+			a, b := plane.Particles[k], dense.Particles[k]
+			if len(a.Phi) != p.Dim*p.Dim {
+				t.Fatalf("%v: particle %d has no Φ", jac, k)
+			}
+			for i := range a.Phi {
+				if math.Abs(a.Phi[i]-b.Phi[i]) > 1e-9*(1+math.Abs(b.Phi[i])) {
+					t.Fatalf("%v: particle %d Φ[%d] = %g, dense %g", jac, k, i, a.Phi[i], b.Phi[i])
+				}
+			}
+			for _, m := range [][2]float64{{a.AsymFull, b.AsymFull}, {a.AsymOffDiag, b.AsymOffDiag}, {a.MinEigSym, b.MinEigSym}} {
+				if math.Abs(m[0]-m[1]) > 1e-9*(1+math.Abs(m[1])) {
+					t.Fatalf("%v: particle %d measures %v vs dense", jac, k, m)
+				}
+			}
+		}
+	}
+}

@@ -90,7 +90,12 @@ func particles(bt *Batch, start []float64) []Particle {
 	for k := range out {
 		p := Particle{Start: start[k*d : (k+1)*d], End: append([]float64(nil), bt.X[k*d:(k+1)*d]...),
 			AsymFull: math.NaN(), AsymOffDiag: math.NaN(), MinEigSym: math.NaN(), LogLik: bt.LogLik[k], LogQ: bt.LogQ[k]}
-		if bt.Phi != nil {
+		switch {
+		case bt.phiPlane != nil:
+			p.Phi = make([]float64, d*d)
+			bt.phiPlane[k].Dense(p.Phi, bt.e0, bt.e1)
+			p.AsymFull, p.AsymOffDiag, p.MinEigSym = bt.AsymFull[k], bt.AsymOff[k], bt.MinEig[k]
+		case bt.Phi != nil:
 			p.Phi = append([]float64(nil), bt.Phi[k*d*d:(k+1)*d*d]...)
 			p.AsymFull, p.AsymOffDiag, p.MinEigSym = bt.AsymFull[k], bt.AsymOff[k], bt.MinEig[k]
 		}

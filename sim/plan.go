@@ -11,7 +11,7 @@ import (
 type plan struct {
 	advance   stepFunc  // moves one particle one step
 	trapezoid bool      // likelihood by the trapezoid rule over the grid (ddim, euler)
-	phi       phiFunc   // Φ update after the posterior (nil: none or done by advance)
+	phiCoeffs phiFunc   // Φ ← aΦ + kCΦ after the posterior: a and k (nil: none or done by advance)
 	tangent   bool      // advance integrates Φ with the state (jacobian rk4)
 	ests      []estFunc // one per estimator, in Params.Estimators order
 	cov       bool      // estimators estimate tr C; tr F = d/σ² − (α²/σ⁴) tr C
@@ -34,8 +34,9 @@ type plan struct {
 // trapezoid solvers).
 type stepFunc func(w *worker, k int, x []float64, h float64, to model.Coeffs) (float64, error)
 
-// phiFunc updates one particle's Φ in place after its posterior was computed.
-type phiFunc func(phi []float64, p *model.Posterior, h float64, to model.Coeffs, col, out []float64)
+// phiFunc returns a and k of the affine Φ update Φ ← aΦ + k·C·Φ of the step
+// of length h from the coefficients from to to.
+type phiFunc func(from model.Coeffs, h float64, to model.Coeffs) (a, k float64)
 
 // estFunc makes draw r of estimator e for particle k at row i.
 type estFunc func(w *worker, op model.Operator, k, e, r, i int) (model.Estimate, error)
@@ -73,16 +74,16 @@ func newPlan(p Params) (*plan, error) {
 	}
 	switch p.Jacobian {
 	case JacobianDDIM:
-		pl.phi = func(phi []float64, q *model.Posterior, _ float64, to model.Coeffs, col, out []float64) {
-			model.PhiDDIMUpdate(phi, q, to, col, out)
+		pl.phiCoeffs = func(from model.Coeffs, _ float64, to model.Coeffs) (float64, float64) {
+			return model.PhiDDIMCoeffs(from, to)
 		}
 	case JacobianEuler:
-		pl.phi = func(phi []float64, q *model.Posterior, h float64, _ model.Coeffs, col, out []float64) {
-			model.PhiEulerUpdate(phi, q, h, col, out)
+		pl.phiCoeffs = func(from model.Coeffs, h float64, _ model.Coeffs) (float64, float64) {
+			return model.PhiEulerCoeffs(from, h)
 		}
 	case JacobianScript:
-		pl.phi = func(phi []float64, q *model.Posterior, h float64, _ model.Coeffs, col, out []float64) {
-			model.PhiScriptUpdate(phi, q, h, col, out)
+		pl.phiCoeffs = func(from model.Coeffs, h float64, _ model.Coeffs) (float64, float64) {
+			return model.PhiScriptCoeffs(from, h)
 		}
 	}
 	for _, e := range p.Estimators {

@@ -206,26 +206,37 @@ func (w *worker) particle(k, i int, finish, evaluated bool) error {
 // measurePhi records the asymmetry of particle k's Φ at the current row.
 func (w *worker) measurePhi(k int, finish bool) {
 	bt := w.bt
-	if bt.Phi == nil {
-		return
-	}
-	d := bt.D
-	phi := bt.Phi[k*d*d : (k+1)*d*d]
-	bt.AsymFull[k] = model.AsymmetryFull(phi, d)
-	bt.AsymOff[k] = model.AsymmetryOffDiag(phi, d)
-	if w.fullEigen || finish {
-		bt.MinEig[k] = model.MinEigSym(phi, d)
+	switch {
+	case bt.phiPlane != nil:
+		full, off, lo := bt.phiPlane[k].Measures(bt.e0, bt.e1)
+		bt.AsymFull[k], bt.AsymOff[k] = full, off
+		if w.fullEigen || finish {
+			bt.MinEig[k] = lo
+		}
+	case bt.Phi != nil:
+		d := bt.D
+		phi := bt.Phi[k*d*d : (k+1)*d*d]
+		bt.AsymFull[k] = model.AsymmetryFull(phi, d)
+		bt.AsymOff[k] = model.AsymmetryOffDiag(phi, d)
+		if w.fullEigen || finish {
+			bt.MinEig[k] = model.MinEigSym(phi, d)
+		}
 	}
 }
 
 // updatePhi advances particle k's Φ by one step (rk4 tangent mode is done in advance).
 func (w *worker) updatePhi(k int, h float64, to model.Coeffs) {
 	bt := w.bt
-	if w.pl.phi == nil {
+	if w.pl.phiCoeffs == nil {
+		return
+	}
+	a, kc := w.pl.phiCoeffs(w.post.C, h, to)
+	if bt.phiPlane != nil {
+		bt.phiPlane[k].Affine(w.post, a, kc)
 		return
 	}
 	d := bt.D
-	w.pl.phi(bt.Phi[k*d*d:(k+1)*d*d], w.post, h, to, w.col, w.out)
+	model.PhiAffine(bt.Phi[k*d*d:(k+1)*d*d], w.post, a, kc, w.col, w.out)
 }
 
 // advance moves x one step and returns the change of the log-likelihood
