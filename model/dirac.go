@@ -164,9 +164,12 @@ func (m *Dirac) Posterior(p *Posterior, x []float64, c Coeffs) {
 	}
 	var logZ, trC float64
 	if m.soa != nil && haveAVX2 {
-		logZ, trC = m.soa.kernel(p.W, p.Mean, x[0], x[1], c.Alpha, c.Sigma)
+		var cov [3]float64
+		logZ, cov = m.soa.kernel(p.W, p.Mean, x[0], x[1], c.Alpha, c.Sigma)
+		trC = p.setCov2(cov)
 	} else {
 		logZ, trC = diracKernel(p.W, p.Mean, m.y, m.d, m.logPi, x, c.Alpha, c.Sigma)
+		p.auxVal = false
 	}
 	p.TrCov = trC
 	p.SecondMoment = trC + dot(p.Mean, p.Mean)
@@ -182,11 +185,13 @@ func (m *Dirac) planePosterior(p *Posterior, x []float64, c Coeffs) {
 	zbar := p.aux[0:2]
 	var logZ, trC float64
 	if m.soa != nil && haveAVX2 {
-		logZ, trC = m.soa.kernel(p.W, zbar, xp[0], xp[1], c.Alpha, c.Sigma)
+		var cov [3]float64
+		logZ, cov = m.soa.kernel(p.W, zbar, xp[0], xp[1], c.Alpha, c.Sigma)
+		trC = p.setCov2(cov)
 	} else {
 		logZ, trC = diracKernel(p.W, zbar, m.plane.z, 2, m.logPi, xp[:], c.Alpha, c.Sigma)
+		p.auxVal = false // the 2×2 covariance is computed on first use
 	}
-	p.auxVal = false // the 2×2 covariance is computed on first use
 	for j := 0; j < m.d; j++ {
 		p.Mean[j] = e[2*j]*zbar[0] + e[2*j+1]*zbar[1]
 	}
@@ -208,6 +213,14 @@ func planeCov(w, z, zbar []float64) (c00, c01, c11 float64) {
 		c11 += wi * b * b
 	}
 	return c00, c01, c11
+}
+
+// setCov2 stores the 2×2 (plane) covariance c00, c01, c11 computed with the
+// weights in p.aux[2:5] and returns its trace.
+func (p *Posterior) setCov2(cov [3]float64) float64 {
+	p.aux[2], p.aux[3], p.aux[4] = cov[0], cov[1], cov[2]
+	p.auxVal = true
+	return cov[0] + cov[2]
 }
 
 // planeCovariance fills p.aux[2:5] with the centred 2×2 covariance once per evaluation.
@@ -253,7 +266,11 @@ func (m *Dirac) covTo(p *Posterior, dst *mat.SymDense) {
 		return
 	}
 	if d == 2 {
-		c00, c01, c11 := planeCov(p.W, m.y, p.Mean)
+		if !p.auxVal {
+			p.aux[2], p.aux[3], p.aux[4] = planeCov(p.W, m.y, p.Mean)
+			p.auxVal = true
+		}
+		c00, c01, c11 := p.aux[2], p.aux[3], p.aux[4]
 		dst.SetSym(0, 0, c00)
 		dst.SetSym(0, 1, c01)
 		dst.SetSym(1, 1, c11)

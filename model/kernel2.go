@@ -26,10 +26,11 @@ func newSOA2(z, logPi []float64) *soa2 {
 	return s
 }
 
-// kernel computes what diracKernel2 does, with the AVX-512 or AVX2 routines
+// kernel computes what diracKernel2 does, and the centred 2×2 covariance
+// (c00, c01, c11; tr C = c00 + c11) in the same pass, with the AVX-512 or AVX2 routines
 // on the largest multiple of 8 or 4 points and scalar code on the rest. It
 // must only be called when haveAVX2 is true.
-func (s *soa2) kernel(w, mean []float64, x0, x1, alpha, sigma float64) (logZ, trC float64) {
+func (s *soa2) kernel(w, mean []float64, x0, x1, alpha, sigma float64) (logZ float64, cov [3]float64) {
 	if haveAVX512 && len(w) >= 8 {
 		return s.kernel512(w, mean, x0, x1, alpha, sigma)
 	}
@@ -37,7 +38,7 @@ func (s *soa2) kernel(w, mean []float64, x0, x1, alpha, sigma float64) (logZ, tr
 }
 
 // kernel256 is kernel with the AVX2 routines (4 points at a time).
-func (s *soa2) kernel256(w, mean []float64, x0, x1, alpha, sigma float64) (logZ, trC float64) {
+func (s *soa2) kernel256(w, mean []float64, x0, x1, alpha, sigma float64) (logZ float64, cov [3]float64) {
 	n := len(w)
 	n4 := n &^ 3
 	negInv := -1 / (2 * sigma * sigma)
@@ -66,18 +67,14 @@ func (s *soa2) kernel256(w, mean []float64, x0, x1, alpha, sigma float64) (logZ,
 	m0, m1 := s1*inv, s2*inv
 	mean[0], mean[1] = m0, m1
 	if n4 > 0 {
-		trC = ctrace2AVX2(&w[0], &y0[0], &y1[0], n4, m0, m1, inv)
+		cov[0], cov[1], cov[2] = ctrace2AVX2(&w[0], &y0[0], &y1[0], n4, m0, m1, inv)
 	}
-	for i := n4; i < n; i++ {
-		w[i] *= inv
-		a, b := y0[i]-m0, y1[i]-m1
-		trC += w[i] * (a*a + b*b)
-	}
-	return maxL + math.Log(s0) + s.logPi, trC
+	covTail(&cov, w[n4:], y0[n4:], y1[n4:], m0, m1, inv)
+	return maxL + math.Log(s0) + s.logPi, cov
 }
 
 // kernel512 is kernel with the AVX-512 routines (8 points at a time).
-func (s *soa2) kernel512(w, mean []float64, x0, x1, alpha, sigma float64) (logZ, trC float64) {
+func (s *soa2) kernel512(w, mean []float64, x0, x1, alpha, sigma float64) (logZ float64, cov [3]float64) {
 	n := len(w)
 	n8 := n &^ 7
 	negInv := -1 / (2 * sigma * sigma)
@@ -99,11 +96,20 @@ func (s *soa2) kernel512(w, mean []float64, x0, x1, alpha, sigma float64) (logZ,
 	inv := 1 / s0
 	m0, m1 := s1*inv, s2*inv
 	mean[0], mean[1] = m0, m1
-	trC = ctrace2AVX512(&w[0], &y0[0], &y1[0], n8, m0, m1, inv)
-	for i := n8; i < n; i++ {
+	cov[0], cov[1], cov[2] = ctrace2AVX512(&w[0], &y0[0], &y1[0], n8, m0, m1, inv)
+	covTail(&cov, w[n8:], y0[n8:], y1[n8:], m0, m1, inv)
+	return maxL + math.Log(s0) + s.logPi, cov
+}
+
+// covTail scales the weights w by inv and adds their centred 2×2 moments
+// about (m0, m1) to cov: the points after the vectorised part.
+func covTail(cov *[3]float64, w, y0, y1 []float64, m0, m1, inv float64) {
+	for i := range w {
 		w[i] *= inv
 		a, b := y0[i]-m0, y1[i]-m1
-		trC += w[i] * (a*a + b*b)
+		wa := w[i] * a
+		cov[0] += wa * a
+		cov[1] += wa * b
+		cov[2] += w[i] * b * b
 	}
-	return maxL + math.Log(s0) + s.logPi, trC
 }

@@ -176,9 +176,10 @@ eloop:
 	MOVSD X15, s2+56(FP)
 	RET
 
-// func ctrace2AVX2(w, y0, y1 *float64, n int, mx, my, scale float64) float64
-// w[i] *= scale; returns Σ w[i]·((y0[i] − mx)² + (y1[i] − my)²) with the scaled w.
-TEXT ·ctrace2AVX2(SB), NOSPLIT, $0-64
+// func ctrace2AVX2(w, y0, y1 *float64, n int, mx, my, scale float64) (c00, c01, c11 float64)
+// w[i] *= scale; returns the centred 2×2 covariance Σ w[i]·(a², ab, b²) with
+// a = y0[i] − mx, b = y1[i] − my and the scaled w. n multiple of 4, > 0.
+TEXT ·ctrace2AVX2(SB), NOSPLIT, $0-80
 	MOVQ w+0(FP), DI
 	MOVQ y0+8(FP), SI
 	MOVQ y1+16(FP), DX
@@ -186,6 +187,8 @@ TEXT ·ctrace2AVX2(SB), NOSPLIT, $0-64
 	VBROADCASTSD mx+32(FP), Y0
 	VBROADCASTSD my+40(FP), Y1
 	VBROADCASTSD scale+48(FP), Y2
+	VXORPD Y13, Y13, Y13
+	VXORPD Y14, Y14, Y14
 	VXORPD Y15, Y15, Y15
 	XORQ AX, AX
 tloop:
@@ -196,17 +199,27 @@ tloop:
 	VSUBPD Y0, Y4, Y4
 	VMOVUPD (DX)(AX*8), Y5
 	VSUBPD Y1, Y5, Y5
-	VMULPD Y4, Y4, Y4
-	VFMADD231PD Y5, Y5, Y4
-	VFMADD231PD Y4, Y3, Y15
+	VMULPD Y3, Y4, Y6          // w a
+	VFMADD231PD Y4, Y6, Y13    // Σ w a²
+	VFMADD231PD Y5, Y6, Y14    // Σ w a b
+	VMULPD Y3, Y5, Y7          // w b
+	VFMADD231PD Y5, Y7, Y15    // Σ w b²
 	ADDQ $4, AX
 	CMPQ AX, CX
 	JLT tloop
+	VEXTRACTF128 $1, Y13, X9
+	VADDPD X9, X13, X13
+	VHADDPD X13, X13, X13
+	VEXTRACTF128 $1, Y14, X9
+	VADDPD X9, X14, X14
+	VHADDPD X14, X14, X14
 	VEXTRACTF128 $1, Y15, X9
 	VADDPD X9, X15, X15
 	VHADDPD X15, X15, X15
 	VZEROUPPER
-	MOVSD X15, ret+56(FP)
+	MOVSD X13, c00+56(FP)
+	MOVSD X14, c01+64(FP)
+	MOVSD X15, c11+72(FP)
 	RET
 
 // func expRowAVX2(l, y2 *float64, n int, m float64) (s0, s1 float64)
@@ -493,10 +506,9 @@ zedone:
 	MOVSD X3, s2+56(FP)
 	RET
 
-// func ctrace2AVX512(w, y0, y1 *float64, n int, mx, my, scale float64) float64
-// ctrace2AVX2 on 16 (then 8) points at a time with two partial sums. n is a
-// multiple of 8, > 0.
-TEXT ·ctrace2AVX512(SB), NOSPLIT, $0-64
+// func ctrace2AVX512(w, y0, y1 *float64, n int, mx, my, scale float64) (c00, c01, c11 float64)
+// ctrace2AVX2 on 8 points at a time. n is a multiple of 8, > 0.
+TEXT ·ctrace2AVX512(SB), NOSPLIT, $0-80
 	MOVQ w+0(FP), DI
 	MOVQ y0+8(FP), SI
 	MOVQ y1+16(FP), DX
@@ -504,50 +516,30 @@ TEXT ·ctrace2AVX512(SB), NOSPLIT, $0-64
 	VBROADCASTSD mx+32(FP), Z0
 	VBROADCASTSD my+40(FP), Z1
 	VBROADCASTSD scale+48(FP), Z2
-	VPXORQ Z15, Z15, Z15
+	VPXORQ Z13, Z13, Z13
 	VPXORQ Z14, Z14, Z14
-	MOVQ CX, BX
-	ANDQ $-16, BX
+	VPXORQ Z15, Z15, Z15
 	XORQ AX, AX
-	CMPQ BX, $0
-	JEQ  zttail
 ztloop:
 	VMULPD (DI)(AX*8), Z2, Z3
-	VMULPD 64(DI)(AX*8), Z2, Z8
 	VMOVUPD Z3, (DI)(AX*8)
-	VMOVUPD Z8, 64(DI)(AX*8)
 	VMOVUPD (SI)(AX*8), Z4
-	VMOVUPD 64(SI)(AX*8), Z10
 	VSUBPD Z0, Z4, Z4
-	VSUBPD Z0, Z10, Z10
 	VMOVUPD (DX)(AX*8), Z5
-	VMOVUPD 64(DX)(AX*8), Z11
 	VSUBPD Z1, Z5, Z5
-	VSUBPD Z1, Z11, Z11
-	VMULPD Z4, Z4, Z4
-	VMULPD Z10, Z10, Z10
-	VFMADD231PD Z5, Z5, Z4
-	VFMADD231PD Z11, Z11, Z10
-	VFMADD231PD Z4, Z3, Z15
-	VFMADD231PD Z10, Z8, Z14
-	ADDQ $16, AX
-	CMPQ AX, BX
-	JLT ztloop
-zttail:
+	VMULPD Z3, Z4, Z6
+	VFMADD231PD Z4, Z6, Z13
+	VFMADD231PD Z5, Z6, Z14
+	VMULPD Z3, Z5, Z7
+	VFMADD231PD Z5, Z7, Z15
+	ADDQ $8, AX
 	CMPQ AX, CX
-	JGE  ztdone
-	VMULPD (DI)(AX*8), Z2, Z3
-	VMOVUPD Z3, (DI)(AX*8)
-	VMOVUPD (SI)(AX*8), Z4
-	VSUBPD Z0, Z4, Z4
-	VMOVUPD (DX)(AX*8), Z5
-	VSUBPD Z1, Z5, Z5
-	VMULPD Z4, Z4, Z4
-	VFMADD231PD Z5, Z5, Z4
-	VFMADD231PD Z4, Z3, Z15
-ztdone:
-	VADDPD Z14, Z15, Z15
+	JLT ztloop
+	HSUM512(Z13, Y13, X13)
+	HSUM512(Z14, Y14, X14)
 	HSUM512(Z15, Y15, X15)
 	VZEROUPPER
-	MOVSD X15, ret+56(FP)
+	MOVSD X13, c00+56(FP)
+	MOVSD X14, c01+64(FP)
+	MOVSD X15, c11+72(FP)
 	RET

@@ -34,10 +34,11 @@ func TestVectorKernelMatchesScalar(t *testing.T) {
 			if trial%10 == 0 {
 				x0, x1 = 1e3, -700
 			}
-			lv, tv := s.kernel256(wv, mv, x0, x1, alpha, sigma)
+			lv, cv := s.kernel256(wv, mv, x0, x1, alpha, sigma)
 			if haveAVX512 && n >= 8 && trial%2 == 1 {
-				lv, tv = s.kernel512(wv, mv, x0, x1, alpha, sigma)
+				lv, cv = s.kernel512(wv, mv, x0, x1, alpha, sigma)
 			}
+			tv := cv[0] + cv[2]
 			ls, tsc := diracKernel2(ws, ms, z, lp, x0, x1, alpha, sigma)
 			c := Coeffs{Alpha: alpha, Sigma: sigma}
 			// Adversarial inputs (σ down to 1e-3, |x| = 1e3) are ill-conditioned:
@@ -47,6 +48,11 @@ func TestVectorKernelMatchesScalar(t *testing.T) {
 			checkClose(t, "tr F", FisherTraceFromCov(2, c, tv), FisherTraceFromCov(2, c, tsc), 1e-9, 1/(sigma*sigma))
 			for j := range mv {
 				checkClose(t, "mean", mv[j], ms[j], 1e-9, 1)
+			}
+			c00, c01, c11 := planeCov(ws, z, ms)
+			for j, want := range []float64{c00, c01, c11} {
+				// Covariance entries enter F scaled by α²/σ⁴, beside I/σ².
+				checkClose(t, "2×2 covariance", cv[j], want, 1e-9, sigma*sigma/(alpha*alpha+1e-300))
 			}
 			for i := range wv {
 				// Weights sum to 1: compare absolutely (a weight e^−135 carries the

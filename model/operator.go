@@ -80,13 +80,13 @@ func ParseProbe(name string) (Probe, error) {
 func (p Probe) Fill(dst []float64, r *rand.Rand) {
 	switch p {
 	case Rademacher:
-		var bits uint64
-		for i := range dst {
-			if i%64 == 0 {
-				bits = r.Uint64()
+		// One draw gives 64 signs: bit 1 → +1, bit 0 → −1, set as the sign bit of 1.0.
+		for i := 0; i < len(dst); i += 64 {
+			bits := r.Uint64()
+			for j := range dst[i:min(i+64, len(dst))] {
+				dst[i+j] = math.Float64frombits(0x3FF0000000000000 | (^bits&1)<<63)
+				bits >>= 1
 			}
-			dst[i] = float64(int(bits&1)*2 - 1)
-			bits >>= 1
 		}
 	case Gaussian:
 		for i := range dst {
