@@ -10,7 +10,9 @@ func distMax2AVX2(l, y0, y1 *float64, n int, x0, x1, alpha, negInv float64) floa
 
 func expSum2AVX2(w, y0, y1 *float64, n int, m float64) (s0, s1, s2 float64) { panic("unreachable") }
 
-func ctrace2AVX2(w, y0, y1 *float64, n int, mx, my, scale float64) (c00, c01, c11 float64) { panic("unreachable") }
+func ctrace2AVX2(w, y0, y1 *float64, n int, mx, my, scale float64) (c00, c01, c11 float64) {
+	panic("unreachable")
+}
 
 func expRowAVX2(l, y2 *float64, n int, m float64) (s0, s1 float64) { panic("unreachable") }
 
@@ -28,4 +30,6 @@ func distMax2AVX512(l, y0, y1 *float64, n int, x0, x1, alpha, negInv float64) fl
 
 func expSum2AVX512(w, y0, y1 *float64, n int, m float64) (s0, s1, s2 float64) { panic("unreachable") }
 
-func ctrace2AVX512(w, y0, y1 *float64, n int, mx, my, scale float64) (c00, c01, c11 float64) { panic("unreachable") }
+func ctrace2AVX512(w, y0, y1 *float64, n int, mx, my, scale float64) (c00, c01, c11 float64) {
+	panic("unreachable")
+}
