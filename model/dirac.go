@@ -167,6 +167,9 @@ func (m *Dirac) Posterior(p *Posterior, x []float64, c Coeffs) {
 		var cov [3]float64
 		logZ, cov = m.soa.kernel(p.W, p.Mean, x[0], x[1], c.Alpha, c.Sigma)
 		trC = p.setCov2(cov)
+		inv, sc := 1/(c.Sigma*c.Sigma), c.Alpha*c.Alpha/(c.Sigma*c.Sigma*c.Sigma*c.Sigma)
+		p.fish = [3]float64{inv - sc*cov[0], -sc * cov[1], inv - sc*cov[2]}
+		p.fishVal = true
 	} else {
 		logZ, trC = diracKernel(p.W, p.Mean, m.y, m.d, m.logPi, x, c.Alpha, c.Sigma)
 		p.auxVal = false

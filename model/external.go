@@ -36,6 +36,7 @@ func (p *Posterior) SetPlaneSummary(c Coeffs, mean []float64, logQ float64, cz [
 		panic("model: SetPlaneSummary needs a Dirac mixture")
 	}
 	p.C = c
+	p.fishVal = false
 	copy(p.Mean, mean)
 	p.TrCov = cz[0] + cz[2]
 	p.SecondMoment = p.TrCov + dot(mean, mean)

@@ -44,6 +44,8 @@ type Posterior struct {
 	dense    *mat.SymDense // cached C for small D (nil: not cached)
 	denseVal bool          // dense holds C for the current evaluation
 	tile     *tileWork     // blocked-kernel workspace for one point (full-path Dirac only)
+	fish     [3]float64    // F for D = 2 (f00, f01, f11), valid with fishVal
+	fishVal  bool
 	auxVal   bool          // mixture-specific lazily computed part of aux is valid
 }
 
@@ -144,6 +146,12 @@ func (p *Posterior) CovMatVec(dst, v []float64) {
 // FisherMatVec writes F v = v/σ² − (α²/σ⁴) C v into dst without forming F.
 // dst and v must have length Dim and must not alias.
 func (p *Posterior) FisherMatVec(dst, v []float64) {
+	if p.fishVal { // D = 2: F was formed with the posterior
+		v0, v1 := v[0], v[1]
+		dst[0] = p.fish[0]*v0 + p.fish[1]*v1
+		dst[1] = p.fish[1]*v0 + p.fish[2]*v1
+		return
+	}
 	inv, sc := 1/(p.C.Sigma*p.C.Sigma), p.FisherScale()
 	if dm, ok := p.mix.(*Dirac); ok && dm.plane != nil {
 		if len(dst) != dm.d || len(v) != dm.d {
@@ -192,7 +200,7 @@ func checkEval(m Mixture, p *Posterior, x []float64, c Coeffs) {
 	if p.mix != m {
 		panic("model: Posterior workspace belongs to another mixture")
 	}
-	p.denseVal = false
+	p.denseVal, p.fishVal = false, false
 	if len(x) != m.Dim() {
 		panic(fmt.Sprintf("model: point has length %d, mixture dimension is %d", len(x), m.Dim()))
 	}

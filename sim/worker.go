@@ -49,20 +49,33 @@ func (w *worker) cancelled() bool {
 
 // cancelOp is an operator that costs nothing once done is closed: its
 // matvecs then write zeros, so an estimate in flight finishes at once and
-// the worker returns the context's error after it.
+// the worker returns the context's error after it. It polls done every
+// cancelPoll matvecs (a poll costs more than a 2-D matvec).
 type cancelOp struct {
 	model.Operator
-	done <-chan struct{}
+	done      <-chan struct{}
+	n         int
+	cancelled bool
 }
+
+// cancelPoll is the number of matvecs between two polls of done.
+const cancelPoll = 16
 
 // MatVec implements model.Operator.
 func (o *cancelOp) MatVec(dst, v []float64) {
-	select {
-	case <-o.done:
-		clear(dst)
-	default:
-		o.Operator.MatVec(dst, v)
+	if o.n%cancelPoll == 0 && !o.cancelled {
+		select {
+		case <-o.done:
+			o.cancelled = true
+		default:
+		}
 	}
+	o.n++
+	if o.cancelled {
+		clear(dst)
+		return
+	}
+	o.Operator.MatVec(dst, v)
 }
 
 func newWorker(bt *Batch) *worker {
@@ -254,7 +267,7 @@ func (w *worker) estimate(k, i int, trF float64) error {
 	if pl.cov {
 		op = model.CovOp{P: w.post}
 	}
-	w.cop.Operator, w.cop.done = op, w.done
+	w.cop = cancelOp{Operator: op, done: w.done}
 	op = &w.cop // a pointer: no allocation per estimate
 	for e, f := range pl.ests {
 		var mv, qr int64
