@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 
-	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -42,18 +41,12 @@ func newPlane(e, z []float64) *plane {
 }
 
 // apply writes a·v + s·C v into dst for the plane covariance C = E C_z Eᵀ
-// with C_z = [c00 c01; c01 c11]: two dot products and three scaled sums.
+// with C_z = [c00 c01; c01 c11]: one pass for Eᵀv, one for the sum.
 func (pl *plane) apply(dst, v []float64, a, s, c00, c01, c11 float64) {
-	v0, v1 := dot(pl.e0, v), dot(pl.e1, v)
+	v0, v1 := dot2(pl.e0, pl.e1, v)
 	u0 := s * (c00*v0 + c01*v1)
 	u1 := s * (c01*v0 + c11*v1)
-	if a == 0 {
-		clear(dst)
-	} else {
-		floats.ScaleTo(dst, a, v)
-	}
-	addScaled(dst, u0, pl.e0)
-	addScaled(dst, u1, pl.e1)
+	comb3(dst, v, pl.e0, pl.e1, a, u0, u1)
 }
 
 // NewDirac returns the Dirac mixture of the n = len(points)/d points stored
@@ -300,32 +293,5 @@ func (m *Dirac) covTo(p *Posterior, dst *mat.SymDense) {
 				row[j] += s * u[j]
 			}
 		}
-	}
-}
-
-// vecMin is the length from which dot and addScaled call gonum's assembly
-// kernels; below it a plain loop is faster than the call.
-const vecMin = 16
-
-// dot returns a·b (len(b) ≥ len(a)).
-func dot(a, b []float64) float64 {
-	if len(a) >= vecMin {
-		return floats.Dot(a, b[:len(a)])
-	}
-	s := 0.0
-	for i := range a {
-		s += a[i] * b[i]
-	}
-	return s
-}
-
-// addScaled adds s·x to y (len(x) == len(y)).
-func addScaled(y []float64, s float64, x []float64) {
-	if len(y) >= vecMin {
-		floats.AddScaled(y, s, x)
-		return
-	}
-	for i := range y {
-		y[i] += s * x[i]
 	}
 }

@@ -37,3 +37,15 @@ func expSum2AVX512(w, y0, y1 *float64, n int, m float64) (s0, s1, s2 float64)
 
 //go:noescape
 func ctrace2AVX512(w, y0, y1 *float64, n int, mx, my, scale float64) (c00, c01, c11 float64)
+
+//go:noescape
+func dotAVX2(a, b *float64, n int) float64
+
+//go:noescape
+func dot2AVX2(a, b, v *float64, n int) (sa, sb float64)
+
+//go:noescape
+func axpyAVX2(y, x *float64, n int, s float64)
+
+//go:noescape
+func comb3AVX2(dst, v, a, b *float64, n int, cv, ca, cb float64)

@@ -33,3 +33,11 @@ func expSum2AVX512(w, y0, y1 *float64, n int, m float64) (s0, s1, s2 float64) { 
 func ctrace2AVX512(w, y0, y1 *float64, n int, mx, my, scale float64) (c00, c01, c11 float64) {
 	panic("unreachable")
 }
+
+func dotAVX2(a, b *float64, n int) float64 { panic("unreachable") }
+
+func dot2AVX2(a, b, v *float64, n int) (sa, sb float64) { panic("unreachable") }
+
+func axpyAVX2(y, x *float64, n int, s float64) { panic("unreachable") }
+
+func comb3AVX2(dst, v, a, b *float64, n int, cv, ca, cb float64) { panic("unreachable") }

@@ -76,16 +76,34 @@ func ParseProbe(name string) (Probe, error) {
 	return 0, fmt.Errorf("unknown probe distribution %q (allowed: %s)", name, strings.Join(probeNames, ", "))
 }
 
+// signNibbles[b] holds the four Rademacher values of the bits of b (bit 0
+// first): +1 for a 1, −1 for a 0. A constant table.
+var signNibbles = func() (t [16][4]float64) {
+	for b := range t {
+		for j := range t[b] {
+			t[b][j] = float64(2*((b>>j)&1) - 1)
+		}
+	}
+	return t
+}()
+
 // Fill writes one probe vector drawn from r into dst.
 func (p Probe) Fill(dst []float64, r *rand.Rand) {
 	switch p {
 	case Rademacher:
-		// One draw gives 64 signs: bit 1 → +1, bit 0 → −1, set as the sign bit of 1.0.
-		for i := 0; i < len(dst); i += 64 {
+		// One draw gives 64 signs, bit 1 → +1 and bit 0 → −1, four at a time.
+		i := 0
+		for ; i+64 <= len(dst); i += 64 {
 			bits := r.Uint64()
-			for j := range dst[i:min(i+64, len(dst))] {
-				dst[i+j] = math.Float64frombits(0x3FF0000000000000 | (^bits&1)<<63)
-				bits >>= 1
+			for j := i; j < i+64; j += 4 {
+				copy(dst[j:j+4], signNibbles[bits&15][:])
+				bits >>= 4
+			}
+		}
+		if i < len(dst) {
+			bits := r.Uint64()
+			for j := range dst[i:] {
+				dst[i+j] = signNibbles[(bits>>j)&1][0]
 			}
 		}
 	case Gaussian:
