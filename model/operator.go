@@ -96,7 +96,8 @@ func (p Probe) Fill(dst []float64, r *rand.Rand) {
 		for ; i+64 <= len(dst); i += 64 {
 			bits := r.Uint64()
 			for j := i; j < i+64; j += 4 {
-				copy(dst[j:j+4], signNibbles[bits&15][:])
+				d, s := dst[j:j+4:j+4], &signNibbles[bits&15]
+				d[0], d[1], d[2], d[3] = s[0], s[1], s[2], s[3]
 				bits >>= 4
 			}
 		}

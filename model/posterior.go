@@ -46,7 +46,7 @@ type Posterior struct {
 	tile     *tileWork     // blocked-kernel workspace for one point (full-path Dirac only)
 	fish     [3]float64    // F for D = 2 (f00, f01, f11), valid with fishVal
 	fishVal  bool
-	auxVal   bool          // mixture-specific lazily computed part of aux is valid
+	auxVal   bool // mixture-specific lazily computed part of aux is valid
 }
 
 // denseCacheDim is the largest D for which CovMatVec forms C once per
