@@ -41,3 +41,9 @@ func dot2AVX2(a, b, v *float64, n int) (sa, sb float64) { panic("unreachable") }
 func axpyAVX2(y, x *float64, n int, s float64) { panic("unreachable") }
 
 func comb3AVX2(dst, v, a, b *float64, n int, cv, ca, cb float64) { panic("unreachable") }
+
+func dot4AVX2(q *float64, stride int, v *float64, n int) (s0, s1, s2, s3 float64) {
+	panic("unreachable")
+}
+
+func axpy4AVX2(v, q *float64, stride, n int, c0, c1, c2, c3 float64) { panic("unreachable") }

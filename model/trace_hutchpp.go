@@ -60,12 +60,10 @@ func HutchPPWithSketch(op Operator, s *Sketch, g int, dist Probe, r *rand.Rand, 
 		top += dot(q, az)
 	}
 	res := 0.0
+	coef := w.vec(2, s.rank)
 	for j := 0; j < g; j++ {
 		dist.Fill(z, r)
-		for c := 0; c < s.rank; c++ {
-			q := s.Basis(c)
-			addScaled(z, -dot(q, z), q)
-		}
+		projectOut(z, s.q, d, s.rank, coef)
 		op.MatVec(az, z)
 		res += dot(z, az)
 	}

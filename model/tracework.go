@@ -1,5 +1,7 @@
 package model
 
+import "math"
+
 // TraceWork holds the scratch vectors of the trace estimators so that repeated
 // estimates do not allocate. The zero value is ready to use; it grows on
 // demand. Not safe for concurrent use.
@@ -25,11 +27,19 @@ func (w *TraceWork) matrix(n int) []float64 {
 }
 
 // orthonormalize orthonormalises the k columns of length d stored one after
-// another in cols (column c at cols[c*d:(c+1)*d]) by modified Gram–Schmidt
-// applied twice, dropping columns that are numerically dependent on the
-// earlier ones (norm below 1e-12 of their original norm, or zero). The kept
-// columns are moved to the front; it returns their number (the rank).
+// another in cols (column c at cols[c*d:(c+1)*d]) by classical Gram–Schmidt
+// with selective reorthogonalisation (a second pass when the first removed
+// more than 1 − 1/√2 of the norm: the Daniel–Gragg–Kaufman–Stewart test,
+// after which the column is orthogonal to working precision), dropping
+// columns that are numerically dependent on the earlier ones (norm below
+// 1e-12 of their original norm, or zero). The kept columns are moved to the
+// front; it returns their number (the rank).
 func orthonormalize(cols []float64, d, k int) int {
+	var buf [64]float64
+	coef := buf[:]
+	if k > len(buf) {
+		coef = make([]float64, k)
+	}
 	r := 0
 	for c := 0; c < k; c++ {
 		v := cols[c*d : (c+1)*d]
@@ -37,13 +47,12 @@ func orthonormalize(cols []float64, d, k int) int {
 		if n0 == 0 {
 			continue
 		}
-		for pass := 0; pass < 2; pass++ {
-			for q := 0; q < r; q++ {
-				u := cols[q*d : (q+1)*d]
-				addScaled(v, -dot(u, v), u)
-			}
-		}
+		projectOut(v, cols, d, r, coef)
 		n := norm(v)
+		if n < n0/math.Sqrt2 {
+			projectOut(v, cols, d, r, coef)
+			n = norm(v)
+		}
 		if n <= 1e-12*n0 {
 			continue
 		}

@@ -62,3 +62,43 @@ func comb3(dst, v, a, b []float64, cv, ca, cb float64) {
 		dst[i] = cv*v[i] + ca*a[i] + cb*b[i]
 	}
 }
+
+// projectOut replaces z by (I − QQᵀ)z for the r columns of length d stored
+// one after another in q (classical Gram–Schmidt: all coefficients first,
+// then one update; four columns per pass over z). coef is scratch of length
+// ≥ r.
+func projectOut(z, q []float64, d, r int, coef []float64) {
+	z = z[:d]
+	c := 0
+	if haveAVX2 && d >= vecMin {
+		d4 := d &^ 3
+		for ; c+4 <= r; c += 4 {
+			qc := q[c*d : (c+4)*d]
+			coef[c], coef[c+1], coef[c+2], coef[c+3] = dot4AVX2(&qc[0], d, &z[0], d4)
+			for i := d4; i < d; i++ {
+				coef[c] += qc[i] * z[i]
+				coef[c+1] += qc[d+i] * z[i]
+				coef[c+2] += qc[2*d+i] * z[i]
+				coef[c+3] += qc[3*d+i] * z[i]
+			}
+		}
+	}
+	for ; c < r; c++ {
+		coef[c] = dot(q[c*d:(c+1)*d], z)
+	}
+	c = 0
+	if haveAVX2 && d >= vecMin {
+		d4 := d &^ 3
+		for ; c+4 <= r; c += 4 {
+			qc := q[c*d : (c+4)*d]
+			a0, a1, a2, a3 := -coef[c], -coef[c+1], -coef[c+2], -coef[c+3]
+			axpy4AVX2(&z[0], &qc[0], d, d4, a0, a1, a2, a3)
+			for i := d4; i < d; i++ {
+				z[i] += a0*qc[i] + a1*qc[d+i] + a2*qc[2*d+i] + a3*qc[3*d+i]
+			}
+		}
+	}
+	for ; c < r; c++ {
+		addScaled(z, -coef[c], q[c*d:(c+1)*d])
+	}
+}

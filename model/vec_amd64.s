@@ -133,3 +133,76 @@ cloop:
 	JLT  cloop
 	VZEROUPPER
 	RET
+
+// func dot4AVX2(q *float64, stride int, v *float64, n int) (s0, s1, s2, s3 float64)
+// s_c = q_c·v for the four vectors q_c = q[c·stride : c·stride+n]: one pass over v.
+TEXT ·dot4AVX2(SB), NOSPLIT, $0-64
+	MOVQ q+0(FP), SI
+	MOVQ stride+8(FP), BX
+	SHLQ $3, BX
+	MOVQ v+16(FP), DI
+	MOVQ n+24(FP), CX
+	LEAQ (SI)(BX*1), R8
+	LEAQ (R8)(BX*1), R9
+	LEAQ (R9)(BX*1), R10
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	XORQ AX, AX
+q4loop:
+	VMOVUPD (DI)(AX*8), Y4
+	VFMADD231PD (SI)(AX*8), Y4, Y0
+	VFMADD231PD (R8)(AX*8), Y4, Y1
+	VFMADD231PD (R9)(AX*8), Y4, Y2
+	VFMADD231PD (R10)(AX*8), Y4, Y3
+	ADDQ $4, AX
+	CMPQ AX, CX
+	JLT  q4loop
+	VEXTRACTF128 $1, Y0, X5
+	VADDPD X5, X0, X0
+	VHADDPD X0, X0, X0
+	VEXTRACTF128 $1, Y1, X5
+	VADDPD X5, X1, X1
+	VHADDPD X1, X1, X1
+	VEXTRACTF128 $1, Y2, X5
+	VADDPD X5, X2, X2
+	VHADDPD X2, X2, X2
+	VEXTRACTF128 $1, Y3, X5
+	VADDPD X5, X3, X3
+	VHADDPD X3, X3, X3
+	VZEROUPPER
+	MOVSD X0, s0+32(FP)
+	MOVSD X1, s1+40(FP)
+	MOVSD X2, s2+48(FP)
+	MOVSD X3, s3+56(FP)
+	RET
+
+// func axpy4AVX2(v, q *float64, stride, n int, c0, c1, c2, c3 float64)
+// v += Σ_c c_c·q_c for the four vectors q_c = q[c·stride : c·stride+n].
+TEXT ·axpy4AVX2(SB), NOSPLIT, $0-64
+	MOVQ v+0(FP), DI
+	MOVQ q+8(FP), SI
+	MOVQ stride+16(FP), BX
+	SHLQ $3, BX
+	MOVQ n+24(FP), CX
+	LEAQ (SI)(BX*1), R8
+	LEAQ (R8)(BX*1), R9
+	LEAQ (R9)(BX*1), R10
+	VBROADCASTSD c0+32(FP), Y0
+	VBROADCASTSD c1+40(FP), Y1
+	VBROADCASTSD c2+48(FP), Y2
+	VBROADCASTSD c3+56(FP), Y3
+	XORQ AX, AX
+a4loop:
+	VMOVUPD (DI)(AX*8), Y4
+	VFMADD231PD (SI)(AX*8), Y0, Y4
+	VFMADD231PD (R8)(AX*8), Y1, Y4
+	VFMADD231PD (R9)(AX*8), Y2, Y4
+	VFMADD231PD (R10)(AX*8), Y3, Y4
+	VMOVUPD Y4, (DI)(AX*8)
+	ADDQ $4, AX
+	CMPQ AX, CX
+	JLT  a4loop
+	VZEROUPPER
+	RET

@@ -43,3 +43,72 @@ func TestVectorHelpers(t *testing.T) {
 		}
 	}
 }
+
+// TestProjectOut checks (I − QQᵀ)z against the explicit formula for every
+// rank 0…13 (the four-column blocks and the rest) and lengths around the
+// vector width, and that the result is orthogonal to Q.
+func TestProjectOut(t *testing.T) {
+	r := rand.New(rand.NewPCG(6, 1))
+	for _, d := range []int{3, 8, 13, 64, 70} {
+		for rank := 0; rank <= min(13, d); rank++ {
+			q := randSlice(r, rank*d)
+			if got := orthonormalize(q, d, rank); got != rank {
+				t.Fatalf("d=%d: rank %d of %d random columns", d, got, rank)
+			}
+			z := randSlice(r, d)
+			want := append([]float64(nil), z...)
+			for c := 0; c < rank; c++ {
+				qc := q[c*d : (c+1)*d]
+				p := 0.0
+				for i := range qc {
+					p += qc[i] * z[i]
+				}
+				for i := range want {
+					want[i] -= p * qc[i]
+				}
+			}
+			projectOut(z, q, d, rank, make([]float64, rank))
+			for i := range z {
+				if math.Abs(z[i]-want[i]) > 1e-13 {
+					t.Fatalf("d=%d rank=%d: z[%d] = %g, want %g", d, rank, i, z[i], want[i])
+				}
+			}
+			for c := 0; c < rank; c++ {
+				if p := dot(q[c*d:(c+1)*d], z); math.Abs(p) > 1e-13 {
+					t.Fatalf("d=%d rank=%d: residual has %g along column %d", d, rank, p, c)
+				}
+			}
+		}
+	}
+}
+
+// TestOrthonormalizeIllConditioned: nearly dependent columns (a common
+// direction plus 1e-9 of noise) still give QᵀQ = I to working precision,
+// and exactly dependent ones are dropped.
+func TestOrthonormalizeIllConditioned(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 3))
+	const d, k = 40, 9
+	base := randSlice(r, d)
+	cols := make([]float64, k*d)
+	for c := 0; c < k; c++ {
+		for i := 0; i < d; i++ {
+			cols[c*d+i] = base[i] + 1e-9*r.NormFloat64()
+		}
+	}
+	copy(cols[(k-1)*d:], cols[:d]) // an exact repeat
+	rank := orthonormalize(cols, d, k)
+	if rank != k-1 {
+		t.Fatalf("rank %d, want %d", rank, k-1)
+	}
+	for a := 0; a < rank; a++ {
+		for b := 0; b < rank; b++ {
+			want := 0.0
+			if a == b {
+				want = 1
+			}
+			if g := dot(cols[a*d:(a+1)*d], cols[b*d:(b+1)*d]); math.Abs(g-want) > 1e-13 {
+				t.Fatalf("QᵀQ[%d][%d] = %g", a, b, g)
+			}
+		}
+	}
+}
