@@ -78,3 +78,30 @@ func BenchmarkFullTile(b *testing.B) {
 	b.ReportMetric(ns, "ns/particle·point")
 	b.ReportMetric(4*D/ns, "GFLOP/s")
 }
+
+// BenchmarkHutchPP measures one Hutch++ estimate of tr F (fresh sketch,
+// Rademacher probes) at D = 64 on data in a plane, for m = 12 and m = 48:
+// the ratio of the two is the estimator's growth in m.
+func BenchmarkHutchPP(b *testing.B) {
+	base, _ := NewDataset("checkerboard", 1024, 1)
+	em, _ := NewEmbedding(64, 1)
+	m, _ := em.Apply(base, 0, 2)
+	s, _ := ScheduleByName("vp")
+	c, _ := s.At(0.3)
+	p := NewPosterior(m)
+	x := make([]float64, 64)
+	x[0], x[5] = 0.4, -1
+	m.Posterior(p, x, c)
+	for _, probes := range []int{12, 48} {
+		b.Run(fmt.Sprintf("m=%d", probes), func(b *testing.B) {
+			r := rand.New(rand.NewPCG(1, 2))
+			var sk Sketch
+			var w TraceWork
+			for i := 0; i < b.N; i++ {
+				if _, err := HutchPP(FisherOp{P: p}, probes, Rademacher, r, &sk, &w); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -56,9 +56,9 @@ func orthonormalize(cols []float64, d, k int) int {
 		if n <= 1e-12*n0 {
 			continue
 		}
-		dst := cols[r*d : (r+1)*d]
+		dst, inv := cols[r*d:(r+1)*d], 1/n
 		for i := range v {
-			dst[i] = v[i] / n
+			dst[i] = v[i] * inv
 		}
 		r++
 	}

@@ -69,13 +69,17 @@ func comb3(dst, v, a, b []float64, cv, ca, cb float64) {
 // ≥ r.
 func projectOut(z, q []float64, d, r int, coef []float64) {
 	z = z[:d]
-	c := 0
-	if haveAVX2 && d >= vecMin {
-		d4 := d &^ 3
+	c, w := 0, vecWidth(d)
+	if w > 0 {
+		dw := d &^ (w - 1)
 		for ; c+4 <= r; c += 4 {
 			qc := q[c*d : (c+4)*d]
-			coef[c], coef[c+1], coef[c+2], coef[c+3] = dot4AVX2(&qc[0], d, &z[0], d4)
-			for i := d4; i < d; i++ {
+			if w == 8 {
+				coef[c], coef[c+1], coef[c+2], coef[c+3] = dot4AVX512(&qc[0], d, &z[0], dw)
+			} else {
+				coef[c], coef[c+1], coef[c+2], coef[c+3] = dot4AVX2(&qc[0], d, &z[0], dw)
+			}
+			for i := dw; i < d; i++ {
 				coef[c] += qc[i] * z[i]
 				coef[c+1] += qc[d+i] * z[i]
 				coef[c+2] += qc[2*d+i] * z[i]
@@ -87,13 +91,17 @@ func projectOut(z, q []float64, d, r int, coef []float64) {
 		coef[c] = dot(q[c*d:(c+1)*d], z)
 	}
 	c = 0
-	if haveAVX2 && d >= vecMin {
-		d4 := d &^ 3
+	if w > 0 {
+		dw := d &^ (w - 1)
 		for ; c+4 <= r; c += 4 {
 			qc := q[c*d : (c+4)*d]
 			a0, a1, a2, a3 := -coef[c], -coef[c+1], -coef[c+2], -coef[c+3]
-			axpy4AVX2(&z[0], &qc[0], d, d4, a0, a1, a2, a3)
-			for i := d4; i < d; i++ {
+			if w == 8 {
+				axpy4AVX512(&z[0], &qc[0], d, dw, a0, a1, a2, a3)
+			} else {
+				axpy4AVX2(&z[0], &qc[0], d, dw, a0, a1, a2, a3)
+			}
+			for i := dw; i < d; i++ {
 				z[i] += a0*qc[i] + a1*qc[d+i] + a2*qc[2*d+i] + a3*qc[3*d+i]
 			}
 		}
@@ -101,4 +109,16 @@ func projectOut(z, q []float64, d, r int, coef []float64) {
 	for ; c < r; c++ {
 		addScaled(z, -coef[c], q[c*d:(c+1)*d])
 	}
+}
+
+// vecWidth is the SIMD width (8 with AVX-512, 4 with AVX2) the four-column
+// routines use for vectors of length d, or 0 for the plain loops.
+func vecWidth(d int) int {
+	switch {
+	case haveAVX512 && d >= 16:
+		return 8
+	case haveAVX2 && d >= vecMin:
+		return 4
+	}
+	return 0
 }
