@@ -11,6 +11,8 @@ import (
 	"runtime/pprof"
 	"time"
 
+	"fisherscope/model"
+	"fisherscope/peak"
 	"fisherscope/sim"
 )
 
@@ -28,11 +30,16 @@ func setupBench(fs *flag.FlagSet) action {
 	var f scenarioFlags
 	f.register(fs)
 	profile := fs.String("cpuprofile", "", "write a CPU profile of the run to `FILE` (read it with go tool pprof)")
+	table := fs.Bool("table", false, "instead of one run: the workload (20 steps unless set) at D = 2, 8, 64, 256, in the plane and off it (ambient_noise=0.05), one line each")
 	return func(ctx context.Context, _ []string, stdout, stderr io.Writer) error {
 		presetGiven := false
 		fs.Visit(func(fl *flag.Flag) { presetGiven = presetGiven || fl.Name == "preset" })
 		if !presetGiven {
-			f.sets = append(benchDefaults(), f.sets...)
+			defaults := benchDefaults()
+			if *table { // eight runs: 20 steps each by default
+				defaults = append(defaults, "steps=20")
+			}
+			f.sets = append(defaults, f.sets...)
 		}
 		if *profile != "" {
 			stop, err := startProfile(*profile)
@@ -41,7 +48,12 @@ func setupBench(fs *flag.FlagSet) action {
 			}
 			defer stop()
 		}
-		return runBench(ctx, &f, stdout, newProgress(stderr, false))
+		bar := newProgress(stderr, false)
+		pk := peak.Measure(300 * time.Millisecond)
+		if *table {
+			return runBenchTable(ctx, &f, stdout, bar, pk)
+		}
+		return runBench(ctx, &f, stdout, bar, pk)
 	}
 }
 
@@ -68,20 +80,49 @@ type benchStats struct {
 	res     *sim.Result
 	seconds float64 // steady state: from step 0 to the last step
 	m0, m1  runtime.MemStats
+	peak    peak.Peak
+}
+
+// work is the particle·point·steps of the steady state.
+func (st *benchStats) work() float64 {
+	n := float64(st.res.Params.N)
+	if len(st.res.Data) > 0 {
+		n = float64(len(st.res.Data) / 2)
+	}
+	return float64(st.params.Particles) * n * float64(st.params.Steps)
+}
+
+// gflops is the posterior's arithmetic rate (0 when its kernel is not counted).
+func (st *benchStats) gflops() float64 {
+	return st.work() * st.res.Kernel.Flops / st.seconds / 1e9
 }
 
 // runBench runs the scenario once and reports its steady-state speed.
-func runBench(ctx context.Context, f *scenarioFlags, stdout io.Writer, bar *progress) error {
+func runBench(ctx context.Context, f *scenarioFlags, stdout io.Writer, bar *progress, pk peak.Peak) error {
 	p, err := f.load()
 	if err != nil {
 		return err
 	}
-	st := benchStats{params: p.Runs()[0].Params}
+	st, err := benchOnce(ctx, p.Runs()[0].Params, f, bar)
+	if err != nil {
+		return err
+	}
+	st.peak = pk
+	if err := printBench(stdout, st); err != nil {
+		return fmt.Errorf("bench: writing output: %w", err)
+	}
+	return nil
+}
+
+// benchOnce runs params and measures the steady state.
+func benchOnce(ctx context.Context, params sim.Params, f *scenarioFlags, bar *progress) (*benchStats, error) {
+	st := &benchStats{params: params}
 	var t0, t1 time.Time
 	last := st.params.Steps
 	acc := sim.NewAccelerator()
 	defer acc.Close()
 	bar.begin("bench")
+	var err error
 	st.res, err = sim.RunWith(ctx, st.params, func(r sim.Row) {
 		bar.update(r.Step+1, last+1)
 		switch r.Step {
@@ -95,23 +136,17 @@ func runBench(ctx context.Context, f *scenarioFlags, stdout io.Writer, bar *prog
 	}, acc, f.limits())
 	bar.end()
 	if err != nil {
-		return fmt.Errorf("bench: %w", err)
+		return nil, fmt.Errorf("bench: %w", err)
 	}
 	st.seconds = t1.Sub(t0).Seconds()
-	if err := printBench(stdout, &st); err != nil {
-		return fmt.Errorf("bench: writing output: %w", err)
-	}
-	return nil
+	return st, nil
 }
 
 // printBench writes the report of a bench run.
 func printBench(w io.Writer, st *benchStats) error {
 	params, res, el := st.params, st.res, st.seconds
 	steps := float64(params.Steps)
-	work := float64(params.Particles) * float64(res.Params.N) * steps
-	if len(res.Data) > 0 {
-		work = float64(params.Particles) * float64(len(res.Data)/2) * steps
-	}
+	work := st.work()
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "backend            %s\n", res.Backend)
 	if res.Note != "" {
@@ -121,8 +156,74 @@ func printBench(w io.Writer, st *benchStats) error {
 		params.Particles, len(res.Data)/2, params.Dim, params.Steps, params.Solver, params.Estimators, params.Jacobian)
 	fmt.Fprintf(&b, "steady state       %.3f s for %d steps (%.2f ms/step)\n", el, params.Steps, 1e3*el/steps)
 	fmt.Fprintf(&b, "throughput         %.3g particle·point·steps/s\n", work/el)
+	fmt.Fprintf(&b, "posterior kernel   %s\n", kernelLine(res.Kernel))
+	if g := st.gflops(); g > 0 {
+		fmt.Fprintf(&b, "arithmetic         %s\n", arithmeticLine(g, st.peak))
+	}
 	fmt.Fprintf(&b, "allocations        %.1f per step (%.0f B/step)\n", float64(st.m1.Mallocs-st.m0.Mallocs)/steps, float64(st.m1.TotalAlloc-st.m0.TotalAlloc)/steps)
 	fmt.Fprintf(&b, "total run          %.3f s (GOMAXPROCS=%d)\n", res.Elapsed.Seconds(), runtime.GOMAXPROCS(0))
 	_, err := w.Write(b.Bytes())
 	return err
+}
+
+// kernelLine describes the posterior kernel and its flop count.
+func kernelLine(k model.Kernel) string {
+	if k.Flops == 0 {
+		return k.Name + " (flops not counted)"
+	}
+	return fmt.Sprintf("%s, %.0f flops per particle·point", k.Name, k.Flops)
+}
+
+// arithmeticLine states the posterior's rate against the measured peak.
+func arithmeticLine(g float64, pk peak.Peak) string {
+	if pk.GFLOPS == 0 {
+		return fmt.Sprintf("%.1f GFLOP/s in the posterior (no FMA peak measured on this CPU)", g)
+	}
+	return fmt.Sprintf("%.1f GFLOP/s in the posterior = %.0f %% of this machine's FMA peak, %.0f GFLOP/s (%s, %d cores, measured now)",
+		g, 100*g/pk.GFLOPS, pk.GFLOPS, pk.ISA, pk.Cores)
+}
+
+// benchTableDims are the dimensions of bench --table.
+var benchTableDims = []int{2, 8, 64, 256}
+
+// runBenchTable runs the default workload (with the --set overrides) at each
+// of benchTableDims in the plane and off it, and prints one line per run.
+func runBenchTable(ctx context.Context, f *scenarioFlags, stdout io.Writer, bar *progress, pk peak.Peak) error {
+	p, err := f.load()
+	if err != nil {
+		return err
+	}
+	base := p.Runs()[0].Params
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "B=%d particles, N=%d points, %d %s steps; FMA peak %.0f GFLOP/s (%s, %d cores, measured now)\n",
+		base.Particles, base.N, base.Steps, base.Solver, pk.GFLOPS, pk.ISA, pk.Cores)
+	fmt.Fprintf(&b, "%5s  %-6s  %-24s  %9s  %12s  %8s  %8s  %6s\n", "D", "data", "kernel", "ms/step", "pt·pt·st/s", "flops/pt", "GFLOP/s", "peak")
+	for _, d := range benchTableDims {
+		for _, noise := range []float64{0, 0.05} {
+			params := base
+			params.Dim, params.AmbientNoise = d, noise
+			if d == 2 && noise > 0 {
+				params.AmbientNoise = 0.05 // noisy 2-D points: no plane, the same kernel
+			}
+			st, err := benchOnce(ctx, params, f, bar)
+			if err != nil {
+				return err
+			}
+			where := "plane"
+			if noise > 0 {
+				where = "noisy"
+			}
+			g := st.gflops()
+			share := "—"
+			if g > 0 && pk.GFLOPS > 0 {
+				share = fmt.Sprintf("%.0f %%", 100*g/pk.GFLOPS)
+			}
+			fmt.Fprintf(&b, "%5d  %-6s  %-24s  %9.2f  %12.3g  %8.0f  %8.1f  %6s\n", d, where, st.res.Kernel.Name,
+				1e3*st.seconds/float64(params.Steps), st.work()/st.seconds, st.res.Kernel.Flops, g, share)
+		}
+	}
+	if _, err := stdout.Write(b.Bytes()); err != nil {
+		return fmt.Errorf("bench: writing output: %w", err)
+	}
+	return nil
 }

@@ -246,8 +246,14 @@ func TestPresetsAndBenchCommands(t *testing.T) {
 		t.Error("presets --show nope accepted")
 	}
 	out, _, err = runCmd(t, "bench", "--set", "particles=64", "--set", "n=128", "--set", "steps=5")
-	if err != nil || !strings.Contains(out, "particle·point·steps/s") {
+	if err != nil || !strings.Contains(out, "particle·point·steps/s") || !strings.Contains(out, "posterior kernel") {
 		t.Errorf("bench: %v\n%s", err, out)
+	}
+	// The table: a header, a column line and one line per D and data kind.
+	out, _, err = runCmd(t, "bench", "--table", "--set", "particles=16", "--set", "n=64", "--set", "steps=2")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if err != nil || len(lines) != 2+2*len(benchTableDims) || !strings.Contains(lines[len(lines)-1], "blocked O(N·D)") {
+		t.Errorf("bench --table: %v\n%s", err, out)
 	}
 }
 

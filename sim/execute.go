@@ -20,6 +20,7 @@ type Result struct {
 	Particles []Particle
 	Data      []float64 // data points in the plane, N×2
 	Elapsed   time.Duration
+	Kernel    model.Kernel // the CPU posterior kernel the data took (bench divides by its flops)
 }
 
 // Particle is one trajectory's outcome.
@@ -80,7 +81,7 @@ func execute(ctx context.Context, sc *scenario, obs observer, env Env) (*Result,
 		return nil, err
 	}
 	return &Result{Params: sc.p, Backend: be.Name(), Note: note, Rows: rows, Particles: particles(bt, sc.start),
-		Data: sc.data2d, Elapsed: time.Since(start)}, nil
+		Data: sc.data2d, Elapsed: time.Since(start), Kernel: model.KernelOf(sc.mix)}, nil
 }
 
 // particles collects each trajectory's outcome.
