@@ -41,6 +41,11 @@ func setupBench(fs *flag.FlagSet) action {
 			}
 			f.sets = append(defaults, f.sets...)
 		}
+		p, err := f.load()
+		if err != nil {
+			return err
+		}
+		pk := peak.Measure(300 * time.Millisecond) // before the profile starts
 		if *profile != "" {
 			stop, err := startProfile(*profile)
 			if err != nil {
@@ -49,11 +54,10 @@ func setupBench(fs *flag.FlagSet) action {
 			defer stop()
 		}
 		bar := newProgress(stderr, false)
-		pk := peak.Measure(300 * time.Millisecond)
 		if *table {
-			return runBenchTable(ctx, &f, stdout, bar, pk)
+			return runBenchTable(ctx, p.Runs()[0].Params, &f, stdout, bar, pk)
 		}
-		return runBench(ctx, &f, stdout, bar, pk)
+		return runBench(ctx, p.Runs()[0].Params, &f, stdout, bar, pk)
 	}
 }
 
@@ -97,13 +101,9 @@ func (st *benchStats) gflops() float64 {
 	return st.work() * st.res.Kernel.Flops / st.seconds / 1e9
 }
 
-// runBench runs the scenario once and reports its steady-state speed.
-func runBench(ctx context.Context, f *scenarioFlags, stdout io.Writer, bar *progress, pk peak.Peak) error {
-	p, err := f.load()
-	if err != nil {
-		return err
-	}
-	st, err := benchOnce(ctx, p.Runs()[0].Params, f, bar)
+// runBench runs params once and reports its steady-state speed.
+func runBench(ctx context.Context, params sim.Params, f *scenarioFlags, stdout io.Writer, bar *progress, pk peak.Peak) error {
+	st, err := benchOnce(ctx, params, f, bar)
 	if err != nil {
 		return err
 	}
@@ -186,14 +186,9 @@ func arithmeticLine(g float64, pk peak.Peak) string {
 // benchTableDims are the dimensions of bench --table.
 var benchTableDims = []int{2, 8, 64, 256}
 
-// runBenchTable runs the default workload (with the --set overrides) at each
+// runBenchTable runs base (the default workload with the --set overrides) at each
 // of benchTableDims in the plane and off it, and prints one line per run.
-func runBenchTable(ctx context.Context, f *scenarioFlags, stdout io.Writer, bar *progress, pk peak.Peak) error {
-	p, err := f.load()
-	if err != nil {
-		return err
-	}
-	base := p.Runs()[0].Params
+func runBenchTable(ctx context.Context, base sim.Params, f *scenarioFlags, stdout io.Writer, bar *progress, pk peak.Peak) error {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "B=%d particles, N=%d points, %d %s steps; FMA peak %.0f GFLOP/s (%s, %d cores, measured now)\n",
 		base.Particles, base.N, base.Steps, base.Solver, pk.GFLOPS, pk.ISA, pk.Cores)
