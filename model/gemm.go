@@ -85,6 +85,9 @@ func expRow(l, y2 []float64, m float64) (s0, s1 float64) {
 		return 0, 0
 	}
 	y2 = y2[:len(l)]
+	if haveAVX512 && len(l)%8 == 0 {
+		return expRowAVX512(&l[0], &y2[0], len(l), m)
+	}
 	if haveAVX2 {
 		return expRowAVX2(&l[0], &y2[0], len(l), m)
 	}

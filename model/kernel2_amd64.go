@@ -61,3 +61,6 @@ func dot4AVX512(q *float64, stride int, v *float64, n int) (s0, s1, s2, s3 float
 
 //go:noescape
 func axpy4AVX512(v, q *float64, stride, n int, c0, c1, c2, c3 float64)
+
+//go:noescape
+func expRowAVX512(l, y2 *float64, n int, m float64) (s0, s1 float64)

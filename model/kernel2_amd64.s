@@ -543,3 +543,62 @@ ztloop:
 	MOVSD X14, c01+64(FP)
 	MOVSD X15, c11+72(FP)
 	RET
+
+// func expRowAVX512(l, y2 *float64, n int, m float64) (s0, s1 float64)
+// expRowAVX2 on 16 (then 8) values at a time with the Estrin exp. n is a
+// multiple of 8, > 0.
+TEXT ·expRowAVX512(SB), NOSPLIT, $0-48
+	MOVQ l+0(FP), DI
+	MOVQ y2+8(FP), SI
+	MOVQ n+16(FP), CX
+	VBROADCASTSD m+24(FP), Z0
+	VBROADCASTSD expc<>+0(SB), Z7   // −700
+	EXPCONST512
+	VPXORQ Z1, Z1, Z1
+	VPXORQ Z2, Z2, Z2
+	MOVQ CX, BX
+	ANDQ $-16, BX
+	XORQ AX, AX
+	CMPQ BX, $0
+	JEQ  zrtail
+zrloop:
+	VMOVUPD (DI)(AX*8), Z5
+	VMOVUPD 64(DI)(AX*8), Z29
+	VSUBPD Z0, Z5, Z5
+	VSUBPD Z0, Z29, Z29
+	VCMPPD $13, Z7, Z5, K1     // keep = x ≥ −700
+	VCMPPD $13, Z7, Z29, K2
+	VMAXPD Z7, Z5, Z5
+	VMAXPD Z7, Z29, Z29
+	EXP512(Z5, Z6, Z4, Z8, Z9, Z10, Z11, Z12, Z13)
+	EXP512(Z29, Z20, Z21, Z22, Z23, Z24, Z25, Z26, Z27)
+	VMOVAPD.Z Z5, K1, Z5       // 0 below −700
+	VMOVAPD.Z Z29, K2, Z29
+	VMOVUPD Z5, (DI)(AX*8)
+	VMOVUPD Z29, 64(DI)(AX*8)
+	VADDPD Z5, Z1, Z1
+	VFMADD231PD (SI)(AX*8), Z5, Z2
+	VADDPD Z29, Z1, Z1
+	VFMADD231PD 64(SI)(AX*8), Z29, Z2
+	ADDQ $16, AX
+	CMPQ AX, BX
+	JLT zrloop
+zrtail:
+	CMPQ AX, CX
+	JGE  zrdone
+	VMOVUPD (DI)(AX*8), Z5
+	VSUBPD Z0, Z5, Z5
+	VCMPPD $13, Z7, Z5, K1
+	VMAXPD Z7, Z5, Z5
+	EXP512(Z5, Z6, Z4, Z8, Z9, Z10, Z11, Z12, Z13)
+	VMOVAPD.Z Z5, K1, Z5
+	VMOVUPD Z5, (DI)(AX*8)
+	VADDPD Z5, Z1, Z1
+	VFMADD231PD (SI)(AX*8), Z5, Z2
+zrdone:
+	HSUM512(Z1, Y1, X1)
+	HSUM512(Z2, Y2, X2)
+	VZEROUPPER
+	MOVSD X1, s0+32(FP)
+	MOVSD X2, s1+40(FP)
+	RET
