@@ -1,6 +1,10 @@
 package model
 
-import "math"
+import (
+	"math"
+
+	"gonum.org/v1/gonum/floats"
+)
 
 // fullMinDim is the smallest dimension that takes the blocked full path; below
 // it the scalar kernel is as fast (the register block pads D to 8).
@@ -118,12 +122,11 @@ func (f *fullPath) eval(tw *tileWork, xs []float64, c Coeffs) {
 		}
 	}
 	l := tw.l[:rows*np]
-	clear(l)
 	for j := 0; j < np; {
 		w := gemmWidth(j, np)
 		panels := f.yt[j*d : (j+w)*d]
 		for g := 0; g < rows; g += gemmMR {
-			gemmCols(tw.xa[g*d:(g+gemmMR)*d], panels, d, gemmNR*d, w, l[g*np+j:], np)
+			gemmCols(tw.xa[g*d:(g+gemmMR)*d], panels, d, gemmNR*d, w, l[g*np+j:], np, false)
 		}
 		j += w
 	}
@@ -165,7 +168,6 @@ func addBias(row, logPi, y2 []float64, q float64) int {
 func (f *fullPath) denoise(tw *tileWork, rows int) {
 	np, dp := f.np, f.dp
 	acc := tw.acc[:rows*dp]
-	clear(acc)
 	for k0 := 0; k0 < np; k0 += fullKBlock {
 		kl := min(fullKBlock, np-k0)
 		ea := tw.ea[:rows*kl]
@@ -181,7 +183,7 @@ func (f *fullPath) denoise(tw *tileWork, rows int) {
 			w := gemmWidth(j, dp)
 			panels := f.yr[j*np+k0*gemmNR:]
 			for g := 0; g < rows; g += gemmMR {
-				gemmCols(ea[g*kl:(g+gemmMR)*kl], panels, kl, gemmNR*np, w, acc[g*dp+j:], dp)
+				gemmCols(ea[g*kl:(g+gemmMR)*kl], panels, kl, gemmNR*np, w, acc[g*dp+j:], dp, k0 > 0)
 			}
 			j += w
 		}
@@ -206,9 +208,7 @@ func (f *fullPath) finish(tw *tileWork, r int, p *Posterior, x, y []float64, c C
 		mm += v * v
 		p.Mean[j] = f.mu[j] + v
 	}
-	for i, e := range tw.l[r*np : r*np+f.n] {
-		p.W[i] = e * inv
-	}
+	floats.ScaleTo(p.W, inv, tw.l[r*np:r*np+f.n])
 	second := tw.s1[r] * inv
 	trC := second - mm
 	if !(trC >= fullCancel*second) {

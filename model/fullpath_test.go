@@ -18,8 +18,9 @@ func TestGemmBlockMatchesGo(t *testing.T) {
 		a, b := randSlice(r, gemmMR*k), randSlice(r, gemmNR*k)
 		c0 := randSlice(r, 3*ldc+gemmNR)
 		c1 := append([]float64(nil), c0...)
-		gemm4x8AVX2(&a[0], &b[0], k, &c0[0], ldc)
-		gemm4x8Go(a, b, k, c1, ldc)
+		add := k%2 == 0 // both forms: accumulate into c, overwrite c
+		gemm4x8AVX2(&a[0], &b[0], k, &c0[0], ldc, add)
+		gemm4x8Go(a, b, k, c1, ldc, add)
 		for i := range c0 {
 			// Both sum the same k products in the same order; only FMA
 			// rounding differs: a few ulps of Σ|a||b| ≤ k.
@@ -149,9 +150,10 @@ func TestWideBlockMatchesNarrow(t *testing.T) {
 		a, b0, b1 := randSlice(r, gemmMR*k), randSlice(r, gemmNR*k), randSlice(r, gemmNR*k)
 		c0 := randSlice(r, 3*ldc+2*gemmNR)
 		c1 := append([]float64(nil), c0...)
-		gemm4x16AVX512(&a[0], &b0[0], &b1[0], k, &c0[0], ldc)
-		gemm4x8AVX2(&a[0], &b0[0], k, &c1[0], ldc)
-		gemm4x8AVX2(&a[0], &b1[0], k, &c1[gemmNR], ldc)
+		add := k%2 == 1
+		gemm4x16AVX512(&a[0], &b0[0], &b1[0], k, &c0[0], ldc, add)
+		gemm4x8AVX2(&a[0], &b0[0], k, &c1[0], ldc, add)
+		gemm4x8AVX2(&a[0], &b1[0], k, &c1[gemmNR], ldc, add)
 		for i := range c0 {
 			if c0[i] != c1[i] {
 				t.Fatalf("k=%d entry %d: %g vs %g", k, i, c0[i], c1[i])

@@ -11,28 +11,25 @@ const (
 	gemmNR = 8 // columns of the register block (points or coordinates)
 )
 
-// gemm4x8 adds A·B to the 4×8 block of c with row stride ldc. k is the
-// inner dimension; k = 0 leaves c unchanged.
-func gemm4x8(a, b []float64, k int, c []float64, ldc int) {
-	if k == 0 {
-		return
-	}
+// gemm4x8 adds A·B to the 4×8 block of c with row stride ldc (or, without
+// add, overwrites the block with it). k is the inner dimension, ≥ 1.
+func gemm4x8(a, b []float64, k int, c []float64, ldc int, add bool) {
 	_ = a[gemmMR*k-1]
 	_ = b[gemmNR*k-1]
 	_ = c[3*ldc+gemmNR-1]
 	if haveAVX2 {
-		gemm4x8AVX2(&a[0], &b[0], k, &c[0], ldc)
+		gemm4x8AVX2(&a[0], &b[0], k, &c[0], ldc, add)
 		return
 	}
-	gemm4x8Go(a, b, k, c, ldc)
+	gemm4x8Go(a, b, k, c, ldc, add)
 }
 
-// gemmCols adds A·B to a 4-row block of c: a is the rows packed k-major
+// gemmCols adds A·B to a 4-row block of c (overwrites it without add): a is the rows packed k-major
 // (length 4k); b holds cols/8 panels of 8 columns packed k-major, panel q
 // starting at b[q·stride]; c has row stride ldc. With AVX-512 two panels go
 // through one 4×16 block; each entry is summed in the same order either way,
 // so the result has the same bits.
-func gemmCols(a, b []float64, k, stride, cols int, c []float64, ldc int) {
+func gemmCols(a, b []float64, k, stride, cols int, c []float64, ldc int, add bool) {
 	j, q := 0, 0
 	if haveAVX512 && k > 0 {
 		_ = a[gemmMR*k-1]
@@ -40,11 +37,11 @@ func gemmCols(a, b []float64, k, stride, cols int, c []float64, ldc int) {
 			b0 := b[q*stride : q*stride+gemmNR*k]
 			b1 := b[(q+1)*stride : (q+1)*stride+gemmNR*k]
 			cb := c[j : 3*ldc+j+2*gemmNR]
-			gemm4x16AVX512(&a[0], &b0[0], &b1[0], k, &cb[0], ldc)
+			gemm4x16AVX512(&a[0], &b0[0], &b1[0], k, &cb[0], ldc, add)
 		}
 	}
 	for ; j < cols; j, q = j+gemmNR, q+1 {
-		gemm4x8(a, b[q*stride:q*stride+gemmNR*k], k, c[j:], ldc)
+		gemm4x8(a, b[q*stride:q*stride+gemmNR*k], k, c[j:], ldc, add)
 	}
 }
 
@@ -58,7 +55,7 @@ func gemmWidth(j, cols int) int {
 }
 
 // gemm4x8Go is the portable gemm4x8.
-func gemm4x8Go(a, b []float64, k int, c []float64, ldc int) {
+func gemm4x8Go(a, b []float64, k int, c []float64, ldc int, add bool) {
 	var acc [gemmMR][gemmNR]float64
 	for p := 0; p < k; p++ {
 		bp := b[gemmNR*p : gemmNR*p+gemmNR]
@@ -73,7 +70,11 @@ func gemm4x8Go(a, b []float64, k int, c []float64, ldc int) {
 	for r := range acc {
 		row := c[r*ldc : r*ldc+gemmNR]
 		for j := range row {
-			row[j] += acc[r][j]
+			if add {
+				row[j] += acc[r][j]
+			} else {
+				row[j] = acc[r][j]
+			}
 		}
 	}
 }

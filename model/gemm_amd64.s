@@ -1,10 +1,10 @@
 #include "textflag.h"
 
-// func gemm4x8AVX2(a, b *float64, k int, c *float64, ldc int)
-// C[r·ldc + j] += Σ_{p<k} a[4p+r]·b[8p+j] for r < 4, j < 8: the register
+// func gemm4x8AVX2(a, b *float64, k int, c *float64, ldc int, add bool)
+// C[r·ldc + j] (+)= Σ_{p<k} a[4p+r]·b[8p+j] for r < 4, j < 8: the register
 // block of the blocked full-path posterior (a: 4 rows packed k-major, b: a
-// panel of 8 columns packed k-major). k ≥ 1.
-TEXT ·gemm4x8AVX2(SB), NOSPLIT, $0-40
+// panel of 8 columns packed k-major); without add C is overwritten. k ≥ 1.
+TEXT ·gemm4x8AVX2(SB), NOSPLIT, $0-41
 	MOVQ a+0(FP), SI
 	MOVQ b+8(FP), DI
 	MOVQ k+16(FP), CX
@@ -73,34 +73,42 @@ gtail:
 	VFMADD231PD Y8, Y11, Y6
 	VFMADD231PD Y9, Y11, Y7
 gstore:
-	VADDPD (DX), Y0, Y0
-	VADDPD 32(DX), Y1, Y1
+	MOVBLZX add+40(FP), AX
+	TESTQ AX, AX
+	JZ   gput
+	MOVQ DX, R9
+	VADDPD (R9), Y0, Y0
+	VADDPD 32(R9), Y1, Y1
+	ADDQ R8, R9
+	VADDPD (R9), Y2, Y2
+	VADDPD 32(R9), Y3, Y3
+	ADDQ R8, R9
+	VADDPD (R9), Y4, Y4
+	VADDPD 32(R9), Y5, Y5
+	ADDQ R8, R9
+	VADDPD (R9), Y6, Y6
+	VADDPD 32(R9), Y7, Y7
+gput:
 	VMOVUPD Y0, (DX)
 	VMOVUPD Y1, 32(DX)
 	ADDQ R8, DX
-	VADDPD (DX), Y2, Y2
-	VADDPD 32(DX), Y3, Y3
 	VMOVUPD Y2, (DX)
 	VMOVUPD Y3, 32(DX)
 	ADDQ R8, DX
-	VADDPD (DX), Y4, Y4
-	VADDPD 32(DX), Y5, Y5
 	VMOVUPD Y4, (DX)
 	VMOVUPD Y5, 32(DX)
 	ADDQ R8, DX
-	VADDPD (DX), Y6, Y6
-	VADDPD 32(DX), Y7, Y7
 	VMOVUPD Y6, (DX)
 	VMOVUPD Y7, 32(DX)
 	VZEROUPPER
 	RET
 
-// func gemm4x16AVX512(a, b0, b1 *float64, k int, c *float64, ldc int)
-// gemm4x8AVX2 on two panels at once: C[r·ldc + j] += Σ_p a[4p+r]·b0[8p+j]
-// and C[r·ldc + 8 + j] += Σ_p a[4p+r]·b1[8p+j], r < 4, j < 8. Each entry
+// func gemm4x16AVX512(a, b0, b1 *float64, k int, c *float64, ldc int, add bool)
+// gemm4x8AVX2 on two panels at once: C[r·ldc + j] (+)= Σ_p a[4p+r]·b0[8p+j]
+// and C[r·ldc + 8 + j] (+)= Σ_p a[4p+r]·b1[8p+j], r < 4, j < 8. Each entry
 // is summed in the same order as gemm4x8AVX2, so both give the same bits.
 // k ≥ 1.
-TEXT ·gemm4x16AVX512(SB), NOSPLIT, $0-48
+TEXT ·gemm4x16AVX512(SB), NOSPLIT, $0-49
 	MOVQ a+0(FP), SI
 	MOVQ b0+8(FP), DI
 	MOVQ b1+16(FP), BX
@@ -136,23 +144,31 @@ zloop:
 	ADDQ $64, BX
 	DECQ CX
 	JNZ  zloop
-	VADDPD (DX), Z0, Z0
-	VADDPD 64(DX), Z1, Z1
+	MOVBLZX add+48(FP), AX
+	TESTQ AX, AX
+	JZ   zput
+	MOVQ DX, R9
+	VADDPD (R9), Z0, Z0
+	VADDPD 64(R9), Z1, Z1
+	ADDQ R8, R9
+	VADDPD (R9), Z2, Z2
+	VADDPD 64(R9), Z3, Z3
+	ADDQ R8, R9
+	VADDPD (R9), Z4, Z4
+	VADDPD 64(R9), Z5, Z5
+	ADDQ R8, R9
+	VADDPD (R9), Z6, Z6
+	VADDPD 64(R9), Z7, Z7
+zput:
 	VMOVUPD Z0, (DX)
 	VMOVUPD Z1, 64(DX)
 	ADDQ R8, DX
-	VADDPD (DX), Z2, Z2
-	VADDPD 64(DX), Z3, Z3
 	VMOVUPD Z2, (DX)
 	VMOVUPD Z3, 64(DX)
 	ADDQ R8, DX
-	VADDPD (DX), Z4, Z4
-	VADDPD 64(DX), Z5, Z5
 	VMOVUPD Z4, (DX)
 	VMOVUPD Z5, 64(DX)
 	ADDQ R8, DX
-	VADDPD (DX), Z6, Z6
-	VADDPD 64(DX), Z7, Z7
 	VMOVUPD Z6, (DX)
 	VMOVUPD Z7, 64(DX)
 	VZEROUPPER

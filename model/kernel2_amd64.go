@@ -18,7 +18,7 @@ func ctrace2AVX2(w, y0, y1 *float64, n int, mx, my, scale float64) (c00, c01, c1
 func expRowAVX2(l, y2 *float64, n int, m float64) (s0, s1 float64)
 
 //go:noescape
-func gemm4x8AVX2(a, b *float64, k int, c *float64, ldc int)
+func gemm4x8AVX2(a, b *float64, k int, c *float64, ldc int, add bool)
 
 //go:noescape
 func biasMaxAVX2(l, logPi, y2 *float64, n int, q float64) float64
@@ -27,7 +27,7 @@ func biasMaxAVX2(l, logPi, y2 *float64, n int, q float64) float64
 var haveAVX512 = haveAVX2 && cpu.X86.HasAVX512F
 
 //go:noescape
-func gemm4x16AVX512(a, b0, b1 *float64, k int, c *float64, ldc int)
+func gemm4x16AVX512(a, b0, b1 *float64, k int, c *float64, ldc int, add bool)
 
 //go:noescape
 func distMax2AVX512(l, y0, y1 *float64, n int, x0, x1, alpha, negInv float64) float64
