@@ -64,3 +64,9 @@ func axpy4AVX512(v, q *float64, stride, n int, c0, c1, c2, c3 float64)
 
 //go:noescape
 func expRowAVX512(l, y2 *float64, n int, m float64) (s0, s1 float64)
+
+//go:noescape
+func dot3AVX2(a, b, v *float64, n int) (sa, sb, vv float64)
+
+//go:noescape
+func signsAVX512(dst *float64, bits uint64, n int)

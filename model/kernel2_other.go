@@ -55,3 +55,7 @@ func dot4AVX512(q *float64, stride int, v *float64, n int) (s0, s1, s2, s3 float
 func axpy4AVX512(v, q *float64, stride, n int, c0, c1, c2, c3 float64) { panic("unreachable") }
 
 func expRowAVX512(l, y2 *float64, n int, m float64) (s0, s1 float64) { panic("unreachable") }
+
+func dot3AVX2(a, b, v *float64, n int) (sa, sb, vv float64) { panic("unreachable") }
+
+func signsAVX512(dst *float64, bits uint64, n int) { panic("unreachable") }

@@ -16,6 +16,25 @@ type Operator interface {
 	MatVec(dst, v []float64)
 }
 
+// QuadOperator is an Operator that can also evaluate the quadratic form
+// zᵀAz without forming Az, more cheaply than a matvec and a dot product
+// (for data in a plane: one pass over z instead of three). The estimators
+// use it wherever they only need zᵀAz; it counts as one matvec.
+type QuadOperator interface {
+	Operator
+	// Quad returns zᵀAz; scratch has length Dim and may be overwritten.
+	Quad(z, scratch []float64) float64
+}
+
+// quad returns zᵀAz, through op's Quad when it has one (scratch: length Dim).
+func quad(op Operator, z, scratch []float64) float64 {
+	if q, ok := op.(QuadOperator); ok {
+		return q.Quad(z, scratch)
+	}
+	op.MatVec(scratch, z)
+	return dot(z, scratch)
+}
+
 // FisherOp is the diffusion Fisher F at a posterior, as an Operator.
 type FisherOp struct{ P *Posterior }
 
@@ -24,6 +43,16 @@ func (o FisherOp) Dim() int { return o.P.mix.Dim() }
 
 // MatVec implements Operator.
 func (o FisherOp) MatVec(dst, v []float64) { o.P.FisherMatVec(dst, v) }
+
+// Quad implements QuadOperator.
+func (o FisherOp) Quad(z, scratch []float64) float64 {
+	p := o.P
+	if p.fishVal { // D = 2: F was formed with the posterior
+		z0, z1 := z[0], z[1]
+		return p.fish[0]*z0*z0 + 2*p.fish[1]*z0*z1 + p.fish[2]*z1*z1
+	}
+	return p.quadForm(z, scratch, 1/(p.C.Sigma*p.C.Sigma), -p.FisherScale())
+}
 
 // CovOp is the posterior covariance C at a posterior, as an Operator: the part
 // of F = I/σ² − (α²/σ⁴) C worth estimating (math-spec §6.3).
@@ -34,6 +63,9 @@ func (o CovOp) Dim() int { return o.P.mix.Dim() }
 
 // MatVec implements Operator.
 func (o CovOp) MatVec(dst, v []float64) { o.P.CovMatVec(dst, v) }
+
+// Quad implements QuadOperator.
+func (o CovOp) Quad(z, scratch []float64) float64 { return o.P.quadForm(z, scratch, 0, 1) }
 
 // DenseOp wraps a symmetric matrix as an Operator.
 type DenseOp struct{ A *mat.SymDense }
@@ -93,6 +125,11 @@ func (p Probe) Fill(dst []float64, r *rand.Rand) {
 	case Rademacher:
 		// One draw gives 64 signs, bit 1 → +1 and bit 0 → −1, four at a time.
 		i := 0
+		if haveAVX512 {
+			for ; i+64 <= len(dst); i += 64 {
+				signsAVX512(&dst[i], r.Uint64(), 64)
+			}
+		}
 		for ; i+64 <= len(dst); i += 64 {
 			bits := r.Uint64()
 			for j := i; j < i+64; j += 4 {
@@ -165,8 +202,7 @@ func Hutchinson(op Operator, m int, dist Probe, r *rand.Rand, w *TraceWork) Esti
 	s := 0.0
 	for j := 0; j < m; j++ {
 		dist.Fill(z, r)
-		op.MatVec(az, z)
-		s += dot(z, az)
+		s += quad(op, z, az)
 	}
 	return Estimate{Value: s / float64(m), MatVecs: m}
 }

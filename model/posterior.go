@@ -167,6 +167,20 @@ func (p *Posterior) FisherMatVec(dst, v []float64) {
 	}
 }
 
+// quadForm returns zᵀ(a·I + s·C)z: in one pass for data in a known plane,
+// from the 2×2 Fisher for D = 2, else by a covariance matvec (into scratch)
+// and a dot product.
+func (p *Posterior) quadForm(z, scratch []float64, a, s float64) float64 {
+	if dm, ok := p.mix.(*Dirac); ok && dm.plane != nil {
+		dm.planeCovariance(p)
+		v0, v1, zz := dot3(dm.plane.e0, dm.plane.e1, z)
+		c00, c01, c11 := p.aux[2], p.aux[3], p.aux[4]
+		return a*zz + s*(c00*v0*v0+2*c01*v0*v1+c11*v1*v1)
+	}
+	p.CovMatVec(scratch, z)
+	return a*dot(z, z) + s*dot(z, scratch)
+}
+
 // CovTo writes the posterior covariance C into dst, which must be Dim×Dim.
 func (p *Posterior) CovTo(dst *mat.SymDense) {
 	if dst.SymmetricDim() != p.mix.Dim() {

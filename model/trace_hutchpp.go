@@ -55,17 +55,14 @@ func HutchPPWithSketch(op Operator, s *Sketch, g int, dist Probe, r *rand.Rand, 
 	z, az := w.vec(0, d), w.vec(1, d)
 	top := 0.0
 	for c := 0; c < s.rank; c++ {
-		q := s.Basis(c)
-		op.MatVec(az, q)
-		top += dot(q, az)
+		top += quad(op, s.Basis(c), az)
 	}
 	res := 0.0
 	coef := w.vec(2, s.rank)
 	for j := 0; j < g; j++ {
 		dist.Fill(z, r)
 		projectOut(z, s.q, d, s.rank, coef)
-		op.MatVec(az, z)
-		res += dot(z, az)
+		res += quad(op, z, az)
 	}
 	return Estimate{Value: top + res/float64(g), MatVecs: s.rank + g}
 }

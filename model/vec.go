@@ -122,3 +122,20 @@ func vecWidth(d int) int {
 	}
 	return 0
 }
+
+// dot3 returns a·v, b·v and v·v in one pass (len(a) = len(b) = len(v)).
+func dot3(a, b, v []float64) (sa, sb, vv float64) {
+	n := len(v)
+	a, b = a[:n], b[:n]
+	i := 0
+	if haveAVX2 && n >= vecMin {
+		i = n &^ 3
+		sa, sb, vv = dot3AVX2(&a[0], &b[0], &v[0], i)
+	}
+	for ; i < n; i++ {
+		sa += a[i] * v[i]
+		sb += b[i] * v[i]
+		vv += v[i] * v[i]
+	}
+	return sa, sb, vv
+}

@@ -287,3 +287,85 @@ za4loop:
 	JLT  za4loop
 	VZEROUPPER
 	RET
+
+// func dot3AVX2(a, b, v *float64, n int) (sa, sb, vv float64)
+// sa = a·v, sb = b·v and vv = v·v in one pass over v.
+TEXT ·dot3AVX2(SB), NOSPLIT, $0-56
+	MOVQ a+0(FP), SI
+	MOVQ b+8(FP), DX
+	MOVQ v+16(FP), DI
+	MOVQ n+24(FP), CX
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	VXORPD Y5, Y5, Y5
+	VXORPD Y6, Y6, Y6
+	XORQ AX, AX
+	MOVQ CX, BX
+	ANDQ $-8, BX
+	JZ   d3tail
+d3loop:
+	VMOVUPD (DI)(AX*8), Y4
+	VMOVUPD 32(DI)(AX*8), Y7
+	VFMADD231PD (SI)(AX*8), Y4, Y0
+	VFMADD231PD 32(SI)(AX*8), Y7, Y1
+	VFMADD231PD (DX)(AX*8), Y4, Y2
+	VFMADD231PD 32(DX)(AX*8), Y7, Y3
+	VFMADD231PD Y4, Y4, Y5
+	VFMADD231PD Y7, Y7, Y6
+	ADDQ $8, AX
+	CMPQ AX, BX
+	JLT  d3loop
+d3tail:
+	CMPQ AX, CX
+	JGE  d3done
+	VMOVUPD (DI)(AX*8), Y4
+	VFMADD231PD (SI)(AX*8), Y4, Y0
+	VFMADD231PD (DX)(AX*8), Y4, Y2
+	VFMADD231PD Y4, Y4, Y5
+	ADDQ $4, AX
+	JMP  d3tail
+d3done:
+	VADDPD Y1, Y0, Y0
+	VADDPD Y3, Y2, Y2
+	VADDPD Y6, Y5, Y5
+	VEXTRACTF128 $1, Y0, X1
+	VADDPD X1, X0, X0
+	VHADDPD X0, X0, X0
+	VEXTRACTF128 $1, Y2, X3
+	VADDPD X3, X2, X2
+	VHADDPD X2, X2, X2
+	VEXTRACTF128 $1, Y5, X6
+	VADDPD X6, X5, X5
+	VHADDPD X5, X5, X5
+	VZEROUPPER
+	MOVSD X0, sa+32(FP)
+	MOVSD X2, sb+40(FP)
+	MOVSD X5, vv+48(FP)
+	RET
+
+DATA pm1<>+0(SB)/8, $1.0
+DATA pm1<>+8(SB)/8, $-1.0
+GLOBL pm1<>(SB), RODATA|NOPTR, $16
+
+// func signsAVX512(dst *float64, bits uint64, n int)
+// dst[i] = +1 where bit i of bits is set, −1 where not, for i < n; n is a
+// multiple of 8, 8 ≤ n ≤ 64.
+TEXT ·signsAVX512(SB), NOSPLIT, $0-24
+	MOVQ dst+0(FP), DI
+	MOVQ bits+8(FP), BX
+	MOVQ n+16(FP), CX
+	VBROADCASTSD pm1<>+0(SB), Z0
+	VBROADCASTSD pm1<>+8(SB), Z1
+	XORQ AX, AX
+sloop:
+	KMOVB BX, K1
+	VBLENDMPD Z0, Z1, K1, Z2
+	VMOVUPD Z2, (DI)(AX*8)
+	SHRQ $8, BX
+	ADDQ $8, AX
+	CMPQ AX, CX
+	JLT  sloop
+	VZEROUPPER
+	RET

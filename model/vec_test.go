@@ -112,3 +112,54 @@ func TestOrthonormalizeIllConditioned(t *testing.T) {
 		}
 	}
 }
+
+// TestQuadMatchesMatVec: the quadratic forms of FisherOp and CovOp equal
+// zᵀ(Az) through a matvec, for 2-D data (F formed with the posterior), data
+// in a plane of R^7 (one pass) and off-plane data in R^5 (generic).
+func TestQuadMatchesMatVec(t *testing.T) {
+	r := rand.New(rand.NewPCG(8, 1))
+	base, _ := NewDataset("checkerboard", 200, 1)
+	s := mustSchedule(t, "vp")
+	for _, cfg := range []struct {
+		d     int
+		noise float64
+	}{{2, 0}, {7, 0}, {5, 0.1}} {
+		em, _ := NewEmbedding(cfg.d, 3)
+		m, _ := em.Apply(base, cfg.noise, 4)
+		p := NewPosterior(m)
+		x := randSlice(r, cfg.d)
+		m.Posterior(p, x, mustAt(t, s, 0.2))
+		z, az, scratch := randSlice(r, cfg.d), make([]float64, cfg.d), make([]float64, cfg.d)
+		for _, op := range []QuadOperator{FisherOp{P: p}, CovOp{P: p}} {
+			op.MatVec(az, z)
+			want := dot(z, az)
+			got := op.Quad(z, scratch)
+			if math.Abs(got-want) > 1e-12*(math.Abs(want)+dot(z, z)/(p.C.Sigma*p.C.Sigma)) {
+				t.Fatalf("d=%d %T: Quad %g, zᵀAz %g", cfg.d, op, got, want)
+			}
+		}
+	}
+}
+
+// TestRademacherBits: bit i of each draw gives entry i (1 → +1, 0 → −1), in
+// the vectorised, nibble and tail paths alike.
+func TestRademacherBits(t *testing.T) {
+	for _, n := range []int{1, 7, 64, 65, 130, 200} {
+		r1, r2 := rand.New(rand.NewPCG(5, 5)), rand.New(rand.NewPCG(5, 5))
+		z := make([]float64, n)
+		Rademacher.Fill(z, r1)
+		var bits uint64
+		for i := range z {
+			if i%64 == 0 {
+				bits = r2.Uint64()
+			}
+			want := -1.0
+			if bits>>(i%64)&1 == 1 {
+				want = 1
+			}
+			if z[i] != want {
+				t.Fatalf("n=%d entry %d: %g, want %g", n, i, z[i], want)
+			}
+		}
+	}
+}

@@ -78,6 +78,32 @@ func (o *cancelOp) MatVec(dst, v []float64) {
 	o.Operator.MatVec(dst, v)
 }
 
+// Quad implements model.QuadOperator: zᵀAz through the wrapped operator's
+// quadratic form when it has one, polled like MatVec (0 once cancelled).
+func (o *cancelOp) Quad(z, scratch []float64) float64 {
+	q, ok := o.Operator.(model.QuadOperator)
+	if !ok {
+		o.MatVec(scratch, z)
+		s := 0.0
+		for i, v := range z {
+			s += v * scratch[i]
+		}
+		return s
+	}
+	if o.n%cancelPoll == 0 && !o.cancelled {
+		select {
+		case <-o.done:
+			o.cancelled = true
+		default:
+		}
+	}
+	o.n++
+	if o.cancelled {
+		return 0
+	}
+	return q.Quad(z, scratch)
+}
+
 func newWorker(bt *Batch) *worker {
 	var op *learn.FisherOp
 	if bt.nets != nil {
