@@ -53,6 +53,7 @@ func (w *worker) cancelled() bool {
 // cancelPoll matvecs (a poll costs more than a 2-D matvec).
 type cancelOp struct {
 	model.Operator
+	quad      model.QuadOperator // the operator's quadratic form (nil: none)
 	done      <-chan struct{}
 	n         int
 	cancelled bool
@@ -81,8 +82,7 @@ func (o *cancelOp) MatVec(dst, v []float64) {
 // Quad implements model.QuadOperator: zᵀAz through the wrapped operator's
 // quadratic form when it has one, polled like MatVec (0 once cancelled).
 func (o *cancelOp) Quad(z, scratch []float64) float64 {
-	q, ok := o.Operator.(model.QuadOperator)
-	if !ok {
+	if o.quad == nil {
 		o.MatVec(scratch, z)
 		s := 0.0
 		for i, v := range z {
@@ -101,7 +101,7 @@ func (o *cancelOp) Quad(z, scratch []float64) float64 {
 	if o.cancelled {
 		return 0
 	}
-	return q.Quad(z, scratch)
+	return o.quad.Quad(z, scratch)
 }
 
 func newWorker(bt *Batch) *worker {
@@ -294,6 +294,7 @@ func (w *worker) estimate(k, i int, trF float64) error {
 		op = model.CovOp{P: w.post}
 	}
 	w.cop = cancelOp{Operator: op, done: w.done}
+	w.cop.quad, _ = op.(model.QuadOperator)
 	op = &w.cop // a pointer: no allocation per estimate
 	for e, f := range pl.ests {
 		var mv, qr int64
