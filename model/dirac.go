@@ -233,6 +233,10 @@ func (m *Dirac) covMatVec(p *Posterior, dst, v []float64) {
 		m.plane.apply(dst, v, 0, 1, p.aux[2], p.aux[3], p.aux[4])
 		return
 	}
+	if m.full != nil {
+		m.full.covMatVec(p, dst, v)
+		return
+	}
 	d := m.d
 	clear(dst)
 	mv := dot(p.Mean, v)

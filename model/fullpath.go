@@ -34,6 +34,7 @@ type fullPath struct {
 	yt     []float64 // Ỹᵀ in panels of 8 points: panel j holds d rows of ỹ_{8j…8j+7}
 	yr     []float64 // Ỹ in panels of 8 coordinates: panel j holds np rows of ỹ_{·,8j…8j+7}
 	y2     []float64 // ‖ỹ_i‖² (np, 0 for padding)
+	yc     []float64 // Ỹ row-major (n×d), for covariance products
 	logPi  []float64 // log π_i (np, −Inf for padding)
 }
 
@@ -52,6 +53,7 @@ func newFullPath(y []float64, d int, logPi []float64) *fullPath {
 	f.yt = make([]float64, f.np*d)
 	f.yr = make([]float64, f.np*f.dp)
 	f.y2 = make([]float64, f.np)
+	f.yc = make([]float64, n*d)
 	f.logPi = make([]float64, f.np)
 	for i := range f.logPi {
 		f.logPi[i] = math.Inf(-1)
@@ -60,6 +62,7 @@ func newFullPath(y []float64, d int, logPi []float64) *fullPath {
 	for i := 0; i < n; i++ {
 		for j := 0; j < d; j++ {
 			v := y[i*d+j] - f.mu[j]
+			f.yc[i*d+j] = v
 			f.y2[i] += v * v
 			f.yt[(i/gemmNR)*gemmNR*d+j*gemmNR+i%gemmNR] = v
 			f.yr[(j/gemmNR)*gemmNR*f.np+i*gemmNR+j%gemmNR] = v
@@ -73,7 +76,7 @@ func roundUp(n, m int) int { return (n + m - 1) / m * m }
 
 // bytes is the memory the packed copies take.
 func (f *fullPath) bytes() int64 {
-	return 8 * int64(len(f.yt)+len(f.yr)+len(f.y2)+len(f.logPi)+len(f.mu))
+	return 8 * int64(len(f.yt)+len(f.yr)+len(f.yc)+len(f.y2)+len(f.logPi)+len(f.mu))
 }
 
 // tileWork is the workspace of the blocked posterior for up to rows points.
@@ -244,4 +247,28 @@ func centredTrace(w, y, mean []float64) float64 {
 		s += wi * t
 	}
 	return s
+}
+
+// covMatVec writes C v = Σ_i w_i (ỹ_i·v − m̃·v) ỹ_i − (Σ_i w_i (ỹ_i·v − m̃·v)) m̃
+// into dst, m̃ = ȳ − μ: the centred product written on the centred copy of
+// the points, a vectorised dot and update per point of non-zero weight.
+// (The second sum vanishes in exact arithmetic; it removes its rounding.)
+func (f *fullPath) covMatVec(p *Posterior, dst, v []float64) {
+	d := f.d
+	mt := p.scratch[:d] // m̃
+	for j := range mt {
+		mt[j] = p.Mean[j] - f.mu[j]
+	}
+	clear(dst)
+	mv, sum := dot(mt, v), 0.0
+	for i, wi := range p.W {
+		if wi == 0 {
+			continue
+		}
+		yi := f.yc[i*d : (i+1)*d]
+		s := wi * (dot(yi, v) - mv)
+		sum += s
+		addScaled(dst, s, yi)
+	}
+	addScaled(dst, -sum, mt)
 }
