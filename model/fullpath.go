@@ -82,22 +82,23 @@ func (f *fullPath) bytes() int64 {
 // tileWork is the workspace of the blocked posterior for up to rows points.
 // Not safe for concurrent use.
 type tileWork struct {
-	rows  int       // capacity, a multiple of gemmMR
-	count int       // points of the current evaluation
-	xa    []float64 // the scaled x' packed in register-block rows (rows × d)
-	l     []float64 // logits, then unnormalised weights (rows × np)
-	ea    []float64 // a block of weights packed in register-block rows (rows × fullKBlock)
-	acc   []float64 // E·Ỹ (rows × dp)
-	top   []int     // per row: index of the largest logit
-	s0    []float64 // per row: Σ e
-	s1    []float64 // per row: Σ e ‖ỹ‖²
+	rows   int                 // capacity, a multiple of gemmMR
+	count  int                 // points of the current evaluation
+	xa     []float64           // the scaled x' packed in register-block rows (rows × d)
+	l      []float64           // logits, then unnormalised weights (rows × np)
+	zero   []float64           // fullKBlock zeros: the weights of padding rows
+	groups [][gemmMR][]float64 // per register block: its rows' weights in the current block
+	acc    []float64           // E·Ỹ (rows × dp)
+	top    []int               // per row: index of the largest logit
+	s0     []float64           // per row: Σ e
+	s1     []float64           // per row: Σ e ‖ỹ‖²
 }
 
 // newTileWork returns a workspace for up to rows points (rounded up to the register block).
 func (f *fullPath) newTileWork(rows int) *tileWork {
 	rows = roundUp(max(rows, 1), gemmMR)
 	return &tileWork{rows: rows, xa: make([]float64, rows*f.d), l: make([]float64, rows*f.np),
-		ea: make([]float64, rows*fullKBlock), acc: make([]float64, rows*f.dp),
+		zero: make([]float64, fullKBlock), groups: make([][gemmMR][]float64, rows/gemmMR), acc: make([]float64, rows*f.dp),
 		top: make([]int, rows), s0: make([]float64, rows), s1: make([]float64, rows)}
 }
 
@@ -167,26 +168,28 @@ func addBias(row, logPi, y2 []float64, q float64) int {
 	return top
 }
 
-// denoise accumulates acc = E·Ỹ over blocks of fullKBlock points.
+// denoise computes acc = E·Ỹ over blocks of fullKBlock points, the rows of
+// E read where the exp pass wrote them (padding rows from a zero block).
+// Within a block each panel of Ỹ serves every row group while it is in L1.
 func (f *fullPath) denoise(tw *tileWork, rows int) {
 	np, dp := f.np, f.dp
 	acc := tw.acc[:rows*dp]
+	groups := tw.groups[:rows/gemmMR]
 	for k0 := 0; k0 < np; k0 += fullKBlock {
 		kl := min(fullKBlock, np-k0)
-		ea := tw.ea[:rows*kl]
-		clear(ea)
-		for r := 0; r < tw.count; r++ {
-			g, o := r/gemmMR, r%gemmMR
-			blk := ea[g*gemmMR*kl : (g+1)*gemmMR*kl]
-			for k, e := range tw.l[r*np+k0 : r*np+k0+kl] {
-				blk[k*gemmMR+o] = e
+		for g := range groups {
+			for o := range groups[g] {
+				if r := g*gemmMR + o; r < tw.count {
+					groups[g][o] = tw.l[r*np+k0 : r*np+k0+kl]
+				} else {
+					groups[g][o] = tw.zero[:kl]
+				}
 			}
 		}
 		for j := 0; j < dp; {
 			w := gemmWidth(j, dp)
-			panels := f.yr[j*np+k0*gemmNR:]
-			for g := 0; g < rows; g += gemmMR {
-				gemmCols(ea[g*kl:(g+gemmMR)*kl], panels, kl, gemmNR*np, w, acc[g*dp+j:], dp, k0 > 0)
+			for g := range groups {
+				gemmRows(&groups[g], f.yr[j*np+k0*gemmNR:], kl, gemmNR*np, w, acc[g*gemmMR*dp+j:], dp, k0 > 0)
 			}
 			j += w
 		}

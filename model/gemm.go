@@ -104,3 +104,57 @@ func expRow(l, y2 []float64, m float64) (s0, s1 float64) {
 	}
 	return s0, s1
 }
+
+// gemmRows is gemmCols with row r of A given as its own slice a[r] (length
+// ≥ k) instead of a packed block: the weights enter as the exp pass left
+// them. Each entry is summed in the same order as gemmCols, so the result
+// has the same bits.
+func gemmRows(a *[gemmMR][]float64, b []float64, k, stride, cols int, c []float64, ldc int, add bool) {
+	var ap [gemmMR]*float64
+	for r := range a {
+		_ = a[r][k-1]
+		ap[r] = &a[r][0]
+	}
+	_ = c[3*ldc+cols-1]
+	j, q := 0, 0
+	if haveAVX512 {
+		for ; j+2*gemmNR <= cols; j, q = j+2*gemmNR, q+2 {
+			b0 := b[q*stride : q*stride+gemmNR*k]
+			b1 := b[(q+1)*stride : (q+1)*stride+gemmNR*k]
+			gemm4x16rowsAVX512(&ap, &b0[0], &b1[0], k, &c[j], ldc, add)
+		}
+	}
+	for ; j < cols; j, q = j+gemmNR, q+1 {
+		bq := b[q*stride : q*stride+gemmNR*k]
+		if haveAVX2 {
+			gemm4x8rowsAVX2(&ap, &bq[0], k, &c[j], ldc, add)
+		} else {
+			gemm4x8RowsGo(a, bq, k, c[j:], ldc, add)
+		}
+	}
+}
+
+// gemm4x8RowsGo is the portable gemm4x8 with A given by rows.
+func gemm4x8RowsGo(a *[gemmMR][]float64, b []float64, k int, c []float64, ldc int, add bool) {
+	var acc [gemmMR][gemmNR]float64
+	for p := 0; p < k; p++ {
+		bp := b[gemmNR*p : gemmNR*p+gemmNR]
+		for r := 0; r < gemmMR; r++ {
+			ar := a[r][p]
+			row := &acc[r]
+			for j, bj := range bp {
+				row[j] += ar * bj
+			}
+		}
+	}
+	for r := range acc {
+		row := c[r*ldc : r*ldc+gemmNR]
+		for j := range row {
+			if add {
+				row[j] += acc[r][j]
+			} else {
+				row[j] = acc[r][j]
+			}
+		}
+	}
+}

@@ -70,3 +70,9 @@ func dot3AVX2(a, b, v *float64, n int) (sa, sb, vv float64)
 
 //go:noescape
 func signsAVX512(dst *float64, bits uint64, n int)
+
+//go:noescape
+func gemm4x16rowsAVX512(a *[4]*float64, b0, b1 *float64, k int, c *float64, ldc int, add bool)
+
+//go:noescape
+func gemm4x8rowsAVX2(a *[4]*float64, b *float64, k int, c *float64, ldc int, add bool)

@@ -59,3 +59,11 @@ func expRowAVX512(l, y2 *float64, n int, m float64) (s0, s1 float64) { panic("un
 func dot3AVX2(a, b, v *float64, n int) (sa, sb, vv float64) { panic("unreachable") }
 
 func signsAVX512(dst *float64, bits uint64, n int) { panic("unreachable") }
+
+func gemm4x16rowsAVX512(a *[4]*float64, b0, b1 *float64, k int, c *float64, ldc int, add bool) {
+	panic("unreachable")
+}
+
+func gemm4x8rowsAVX2(a *[4]*float64, b *float64, k int, c *float64, ldc int, add bool) {
+	panic("unreachable")
+}
