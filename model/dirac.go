@@ -151,6 +151,9 @@ func (m *Dirac) Posterior(p *Posterior, x []float64, c Coeffs) {
 		return
 	}
 	if m.full != nil {
+		if p.tile == nil { // a Tile's posterior evaluated on its own
+			p.tile = m.full.newTileWork(1)
+		}
 		m.full.eval(p.tile, x, c)
 		m.full.finish(p.tile, 0, p, x, m.y, c)
 		return

@@ -102,14 +102,20 @@ func compareFull(t *testing.T, r *rand.Rand, m *Dirac, trials int) {
 	copy(xs[:d], m.y[:d]) // on a data point (scaled by α: near it)
 	xs[d] = 1e3           // far away
 	tile.Eval(xs, c)
+	// The same points in the opposite order: every point sits elsewhere in
+	// its register block and tile.
+	rev := NewTile(m, trials)
+	back := make([]float64, len(xs))
+	for k := 0; k < trials; k++ {
+		copy(back[(trials-1-k)*d:(trials-k)*d], xs[k*d:(k+1)*d])
+	}
+	rev.Eval(back, c)
 	w, mean := make([]float64, n), make([]float64, d)
 	for k := 0; k < trials; k++ {
 		x := xs[k*d : (k+1)*d]
 		m.Posterior(p, x, c)
-		tp := tile.Posterior(k)
-		if p.LogDensity != tp.LogDensity || p.TrCov != tp.TrCov || p.Mean[0] != tp.Mean[0] || p.W[n-1] != tp.W[n-1] {
-			t.Fatalf("d=%d n=%d point %d: alone and in a tile differ", d, n, k)
-		}
+		sameBits(t, p, tile.Posterior(k), "alone and in a tile")
+		sameBits(t, p, rev.Posterior(trials-1-k), "alone and in a reversed tile")
 		logZ, trC := diracKernel(w, mean, m.y, d, m.logPi, x, c.Alpha, c.Sigma)
 		logQ := logZ - 0.5*float64(d)*math.Log(2*math.Pi*sigma*sigma)
 		// log q: the logits are ‖x‖²/σ²-sized; a relative 1e-13 of that scale.
@@ -127,6 +133,26 @@ func compareFull(t *testing.T, r *rand.Rand, m *Dirac, trials int) {
 				t.Fatalf("d=%d n=%d weight %d: %g vs %g", d, n, i, p.W[i], w[i])
 			}
 		}
+	}
+	// A tile's posterior evaluated on its own makes its own workspace.
+	m.Posterior(p, xs[:d], c)
+	m.Posterior(tile.Posterior(0), xs[:d], c)
+	sameBits(t, p, tile.Posterior(0), "a tile's posterior alone")
+}
+
+// sameBits fails unless a and b hold bit-identical posteriors.
+func sameBits(t *testing.T, a, b *Posterior, what string) {
+	t.Helper()
+	eq := func(x, y float64) bool { return math.Float64bits(x) == math.Float64bits(y) }
+	ok := eq(a.LogDensity, b.LogDensity) && eq(a.TrCov, b.TrCov) && eq(a.SecondMoment, b.SecondMoment)
+	for j := range a.Mean {
+		ok = ok && eq(a.Mean[j], b.Mean[j])
+	}
+	for i := range a.W {
+		ok = ok && eq(a.W[i], b.W[i])
+	}
+	if !ok {
+		t.Fatalf("%s: posteriors differ", what)
 	}
 }
 

@@ -56,6 +56,17 @@ const denseCacheDim = 16
 
 // NewPosterior returns a workspace for m's posterior.
 func NewPosterior(m Mixture) *Posterior {
+	p := newPosterior(m)
+	if dm, ok := m.(*Dirac); ok && dm.full != nil {
+		p.tile = dm.full.newTileWork(1)
+	}
+	return p
+}
+
+// newPosterior is NewPosterior without the blocked kernel's one-point
+// workspace (a Tile's posteriors share the tile's; Dirac.Posterior makes it
+// on first use if one of them is evaluated on its own).
+func newPosterior(m Mixture) *Posterior {
 	p := &Posterior{
 		Mean:    make([]float64, m.Dim()),
 		W:       make([]float64, m.Len()),
@@ -63,12 +74,8 @@ func NewPosterior(m Mixture) *Posterior {
 		aux:     make([]float64, m.auxLen()),
 		scratch: make([]float64, 3*m.Dim()+m.Len()),
 	}
-	dm, ok := m.(*Dirac)
-	if m.Dim() <= denseCacheDim && !(ok && dm.plane != nil) {
+	if dm, ok := m.(*Dirac); m.Dim() <= denseCacheDim && !(ok && dm.plane != nil) {
 		p.dense = mat.NewSymDense(m.Dim(), nil)
-	}
-	if ok && dm.full != nil {
-		p.tile = dm.full.newTileWork(1)
 	}
 	return p
 }

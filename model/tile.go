@@ -27,7 +27,7 @@ func NewTile(m Mixture, size int) *Tile {
 	}
 	t.ps = make([]*Posterior, size)
 	for i := range t.ps {
-		t.ps[i] = NewPosterior(m)
+		t.ps[i] = newPosterior(m)
 	}
 	return t
 }

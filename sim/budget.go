@@ -114,14 +114,24 @@ func (p *Params) Cost(points int) Cost {
 	b, d, e := int64(p.Particles), int64(p.Dim), int64(len(p.Estimators))
 	n, steps, m := int64(max(points, 1)), int64(p.Steps)+1, int64(p.Probes)
 	w := int64(runtime.GOMAXPROCS(0))
+	// Off their plane (D ≥ 4) points take the blocked kernel: three more
+	// copies of the data and, per worker, a tile of 16 posteriors with 16
+	// rows of logits plus two posteriors with their own 4-row workspace
+	// (about 60 floats per point; see model.NewTile).
+	full := p.Dim >= 4 && p.AmbientNoise > 0
+	data := (2*n*d + 4*n) * f // the points, their embedded copy, the 2-D arrays
+	if full {
+		data = 5 * n * (d + 8) * f
+	}
 	parts := []Charge{
-		// The points, their embedded copy and the blocked kernel's two packed copies.
-		{fmt.Sprintf("data: n=%d × dim=%d", n, d), 4 * n * (d + 8) * f},
-		{fmt.Sprintf("posterior tiles: %d particles × n=%d × %d workers", tileSize, n, w), 2 * tileSize * n * f * w},
+		{fmt.Sprintf("data: n=%d × dim=%d", n, d), data},
 		{fmt.Sprintf("states: particles=%d × dim=%d", b, d), 4 * b * d * f},
 		{fmt.Sprintf("per-particle measurements: particles=%d × estimators=%d", b, e), b * (16 + 10*e) * f},
 		{fmt.Sprintf("rows: steps=%d × estimators=%d", steps-1, e), steps * (600 + 300*e)},
 		{fmt.Sprintf("estimator work: probes=%d × dim=%d × %d workers", m, d, w), 6 * m * d * f * w},
+	}
+	if full {
+		parts = append(parts, Charge{fmt.Sprintf("posterior tiles: n=%d × %d workers", n, w), 64 * n * f * w})
 	}
 	if p.Jacobian != JacobianOff {
 		parts = append(parts, Charge{fmt.Sprintf("Φ: particles=%d × dim²=%d", b, d*d), 2 * b * d * d * f})

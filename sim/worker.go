@@ -118,8 +118,10 @@ func newWorker(bt *Batch) *worker {
 		draws: make([]float64, bt.Params.Repeats), first: make([]float64, bt.E), fullEigen: bt.D <= 16}
 	w.own = w.post
 	// Guidance moves a particle before its posterior is taken: no tiles then.
-	if t := model.NewTile(bt.Mix, min(tileSize, bt.B)); t.Size() > 1 && gw == nil {
-		w.tile = t
+	if gw == nil {
+		if t := model.NewTile(bt.Mix, min(tileSize, bt.B)); t.Size() > 1 {
+			w.tile = t
+		}
 	}
 	return w
 }
