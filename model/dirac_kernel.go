@@ -44,21 +44,10 @@ func diracKernel(w, mean, y []float64, d int, logPi, x []float64, alpha, sigma f
 	for j := range mean {
 		mean[j] *= invSum
 	}
-	for i, e := range w {
-		if e == 0 {
-			continue
-		}
-		wi := e * invSum
-		w[i] = wi
-		yi := y[i*d : (i+1)*d]
-		s := 0.0
-		for j, mj := range mean {
-			r := yi[j] - mj
-			s += r * r
-		}
-		trC += wi * s
+	for i := range w {
+		w[i] *= invSum
 	}
-	return maxL + math.Log(sum), trC
+	return maxL + math.Log(sum), centredTrace(w, y, mean)
 }
 
 // diracKernel2 is diracKernel for d = 2.

@@ -67,16 +67,7 @@ func gemm4x8Go(a, b []float64, k int, c []float64, ldc int, add bool) {
 			}
 		}
 	}
-	for r := range acc {
-		row := c[r*ldc : r*ldc+gemmNR]
-		for j := range row {
-			if add {
-				row[j] += acc[r][j]
-			} else {
-				row[j] = acc[r][j]
-			}
-		}
-	}
+	storeBlock(&acc, c, ldc, add)
 }
 
 // expRow replaces l[i] by exp(l[i] − m) (0 where l[i] − m < −700) and
@@ -147,6 +138,12 @@ func gemm4x8RowsGo(a *[gemmMR][]float64, b []float64, k int, c []float64, ldc in
 			}
 		}
 	}
+	storeBlock(&acc, c, ldc, add)
+}
+
+// storeBlock adds the register block acc to c (row stride ldc), or with
+// add false overwrites c with it.
+func storeBlock(acc *[gemmMR][gemmNR]float64, c []float64, ldc int, add bool) {
 	for r := range acc {
 		row := c[r*ldc : r*ldc+gemmNR]
 		for j := range row {

@@ -1,5 +1,63 @@
 #include "textflag.h"
 
+// ADDC8 adds the 4×8 block of C at DX (row stride R8 bytes) to Y0–Y7.
+#define ADDC8 \
+	MOVQ DX, R9; \
+	VADDPD (R9), Y0, Y0; \
+	VADDPD 32(R9), Y1, Y1; \
+	ADDQ R8, R9; \
+	VADDPD (R9), Y2, Y2; \
+	VADDPD 32(R9), Y3, Y3; \
+	ADDQ R8, R9; \
+	VADDPD (R9), Y4, Y4; \
+	VADDPD 32(R9), Y5, Y5; \
+	ADDQ R8, R9; \
+	VADDPD (R9), Y6, Y6; \
+	VADDPD 32(R9), Y7, Y7
+
+// PUTC8 stores Y0–Y7 into the 4×8 block of C at DX (row stride R8 bytes).
+#define PUTC8 \
+	VMOVUPD Y0, (DX); \
+	VMOVUPD Y1, 32(DX); \
+	ADDQ R8, DX; \
+	VMOVUPD Y2, (DX); \
+	VMOVUPD Y3, 32(DX); \
+	ADDQ R8, DX; \
+	VMOVUPD Y4, (DX); \
+	VMOVUPD Y5, 32(DX); \
+	ADDQ R8, DX; \
+	VMOVUPD Y6, (DX); \
+	VMOVUPD Y7, 32(DX)
+
+// ADDC16 adds the 4×16 block of C at DX (row stride R8 bytes) to Z0–Z7.
+#define ADDC16 \
+	MOVQ DX, R9; \
+	VADDPD (R9), Z0, Z0; \
+	VADDPD 64(R9), Z1, Z1; \
+	ADDQ R8, R9; \
+	VADDPD (R9), Z2, Z2; \
+	VADDPD 64(R9), Z3, Z3; \
+	ADDQ R8, R9; \
+	VADDPD (R9), Z4, Z4; \
+	VADDPD 64(R9), Z5, Z5; \
+	ADDQ R8, R9; \
+	VADDPD (R9), Z6, Z6; \
+	VADDPD 64(R9), Z7, Z7
+
+// PUTC16 stores Z0–Z7 into the 4×16 block of C at DX (row stride R8 bytes).
+#define PUTC16 \
+	VMOVUPD Z0, (DX); \
+	VMOVUPD Z1, 64(DX); \
+	ADDQ R8, DX; \
+	VMOVUPD Z2, (DX); \
+	VMOVUPD Z3, 64(DX); \
+	ADDQ R8, DX; \
+	VMOVUPD Z4, (DX); \
+	VMOVUPD Z5, 64(DX); \
+	ADDQ R8, DX; \
+	VMOVUPD Z6, (DX); \
+	VMOVUPD Z7, 64(DX)
+
 // func gemm4x8AVX2(a, b *float64, k int, c *float64, ldc int, add bool)
 // C[r·ldc + j] (+)= Σ_{p<k} a[4p+r]·b[8p+j] for r < 4, j < 8: the register
 // block of the blocked full-path posterior (a: 4 rows packed k-major, b: a
@@ -76,30 +134,9 @@ gstore:
 	MOVBLZX add+40(FP), AX
 	TESTQ AX, AX
 	JZ   gput
-	MOVQ DX, R9
-	VADDPD (R9), Y0, Y0
-	VADDPD 32(R9), Y1, Y1
-	ADDQ R8, R9
-	VADDPD (R9), Y2, Y2
-	VADDPD 32(R9), Y3, Y3
-	ADDQ R8, R9
-	VADDPD (R9), Y4, Y4
-	VADDPD 32(R9), Y5, Y5
-	ADDQ R8, R9
-	VADDPD (R9), Y6, Y6
-	VADDPD 32(R9), Y7, Y7
+	ADDC8
 gput:
-	VMOVUPD Y0, (DX)
-	VMOVUPD Y1, 32(DX)
-	ADDQ R8, DX
-	VMOVUPD Y2, (DX)
-	VMOVUPD Y3, 32(DX)
-	ADDQ R8, DX
-	VMOVUPD Y4, (DX)
-	VMOVUPD Y5, 32(DX)
-	ADDQ R8, DX
-	VMOVUPD Y6, (DX)
-	VMOVUPD Y7, 32(DX)
+	PUTC8
 	VZEROUPPER
 	RET
 
@@ -147,30 +184,9 @@ zloop:
 	MOVBLZX add+48(FP), AX
 	TESTQ AX, AX
 	JZ   zput
-	MOVQ DX, R9
-	VADDPD (R9), Z0, Z0
-	VADDPD 64(R9), Z1, Z1
-	ADDQ R8, R9
-	VADDPD (R9), Z2, Z2
-	VADDPD 64(R9), Z3, Z3
-	ADDQ R8, R9
-	VADDPD (R9), Z4, Z4
-	VADDPD 64(R9), Z5, Z5
-	ADDQ R8, R9
-	VADDPD (R9), Z6, Z6
-	VADDPD 64(R9), Z7, Z7
+	ADDC16
 zput:
-	VMOVUPD Z0, (DX)
-	VMOVUPD Z1, 64(DX)
-	ADDQ R8, DX
-	VMOVUPD Z2, (DX)
-	VMOVUPD Z3, 64(DX)
-	ADDQ R8, DX
-	VMOVUPD Z4, (DX)
-	VMOVUPD Z5, 64(DX)
-	ADDQ R8, DX
-	VMOVUPD Z6, (DX)
-	VMOVUPD Z7, 64(DX)
+	PUTC16
 	VZEROUPPER
 	RET
 
@@ -222,30 +238,9 @@ rzloop:
 	MOVBLZX add+48(FP), AX
 	TESTQ AX, AX
 	JZ   rzput
-	MOVQ DX, R9
-	VADDPD (R9), Z0, Z0
-	VADDPD 64(R9), Z1, Z1
-	ADDQ R8, R9
-	VADDPD (R9), Z2, Z2
-	VADDPD 64(R9), Z3, Z3
-	ADDQ R8, R9
-	VADDPD (R9), Z4, Z4
-	VADDPD 64(R9), Z5, Z5
-	ADDQ R8, R9
-	VADDPD (R9), Z6, Z6
-	VADDPD 64(R9), Z7, Z7
+	ADDC16
 rzput:
-	VMOVUPD Z0, (DX)
-	VMOVUPD Z1, 64(DX)
-	ADDQ R8, DX
-	VMOVUPD Z2, (DX)
-	VMOVUPD Z3, 64(DX)
-	ADDQ R8, DX
-	VMOVUPD Z4, (DX)
-	VMOVUPD Z5, 64(DX)
-	ADDQ R8, DX
-	VMOVUPD Z6, (DX)
-	VMOVUPD Z7, 64(DX)
+	PUTC16
 	VZEROUPPER
 	RET
 
@@ -293,29 +288,8 @@ ryloop:
 	MOVBLZX add+40(FP), AX
 	TESTQ AX, AX
 	JZ   ryput
-	MOVQ DX, R9
-	VADDPD (R9), Y0, Y0
-	VADDPD 32(R9), Y1, Y1
-	ADDQ R8, R9
-	VADDPD (R9), Y2, Y2
-	VADDPD 32(R9), Y3, Y3
-	ADDQ R8, R9
-	VADDPD (R9), Y4, Y4
-	VADDPD 32(R9), Y5, Y5
-	ADDQ R8, R9
-	VADDPD (R9), Y6, Y6
-	VADDPD 32(R9), Y7, Y7
+	ADDC8
 ryput:
-	VMOVUPD Y0, (DX)
-	VMOVUPD Y1, 32(DX)
-	ADDQ R8, DX
-	VMOVUPD Y2, (DX)
-	VMOVUPD Y3, 32(DX)
-	ADDQ R8, DX
-	VMOVUPD Y4, (DX)
-	VMOVUPD Y5, 32(DX)
-	ADDQ R8, DX
-	VMOVUPD Y6, (DX)
-	VMOVUPD Y7, 32(DX)
+	PUTC8
 	VZEROUPPER
 	RET

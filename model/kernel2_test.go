@@ -34,9 +34,9 @@ func TestVectorKernelMatchesScalar(t *testing.T) {
 			if trial%10 == 0 {
 				x0, x1 = 1e3, -700
 			}
-			lv, cv := s.kernel256(wv, mv, x0, x1, alpha, sigma)
+			lv, cv := s.run(passes256(), wv, mv, x0, x1, alpha, sigma)
 			if haveAVX512 && n >= 8 && trial%2 == 1 {
-				lv, cv = s.kernel512(wv, mv, x0, x1, alpha, sigma)
+				lv, cv = s.run(passes512(), wv, mv, x0, x1, alpha, sigma)
 			}
 			tv := cv[0] + cv[2]
 			ls, tsc := diracKernel2(ws, ms, z, lp, x0, x1, alpha, sigma)

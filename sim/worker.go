@@ -62,8 +62,9 @@ type cancelOp struct {
 // cancelPoll is the number of matvecs between two polls of done.
 const cancelPoll = 16
 
-// MatVec implements model.Operator.
-func (o *cancelOp) MatVec(dst, v []float64) {
+// poll counts an operator call and reports whether the job is cancelled,
+// looking at done every cancelPoll calls.
+func (o *cancelOp) poll() bool {
 	if o.n%cancelPoll == 0 && !o.cancelled {
 		select {
 		case <-o.done:
@@ -72,7 +73,12 @@ func (o *cancelOp) MatVec(dst, v []float64) {
 		}
 	}
 	o.n++
-	if o.cancelled {
+	return o.cancelled
+}
+
+// MatVec implements model.Operator.
+func (o *cancelOp) MatVec(dst, v []float64) {
+	if o.poll() {
 		clear(dst)
 		return
 	}
@@ -90,15 +96,7 @@ func (o *cancelOp) Quad(z, scratch []float64) float64 {
 		}
 		return s
 	}
-	if o.n%cancelPoll == 0 && !o.cancelled {
-		select {
-		case <-o.done:
-			o.cancelled = true
-		default:
-		}
-	}
-	o.n++
-	if o.cancelled {
+	if o.poll() {
 		return 0
 	}
 	return o.quad.Quad(z, scratch)
