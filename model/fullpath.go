@@ -125,15 +125,8 @@ func (f *fullPath) eval(tw *tileWork, xs []float64, c Coeffs) {
 			blk[k*gemmMR+o] = scale * (v - c.Alpha*f.mu[k])
 		}
 	}
+	f.product(tw, rows)
 	l := tw.l[:rows*np]
-	for j := 0; j < np; {
-		w := gemmWidth(j, np)
-		panels := f.yt[j*d : (j+w)*d]
-		for g := 0; g < rows; g += gemmMR {
-			gemmCols(tw.xa[g*d:(g+gemmMR)*d], panels, d, gemmNR*d, w, l[g*np+j:], np, false)
-		}
-		j += w
-	}
 	q := c.Alpha * c.Alpha / (2 * s2)
 	for r := 0; r < count; r++ {
 		row := l[r*np : (r+1)*np]
@@ -166,6 +159,21 @@ func addBias(row, logPi, y2 []float64, q float64) int {
 		}
 	}
 	return top
+}
+
+// product computes l = A·Ỹᵀ (rows × np) for the rows of A packed in
+// register-block groups in tw.xa.
+func (f *fullPath) product(tw *tileWork, rows int) {
+	d, np := f.d, f.np
+	l := tw.l[:rows*np]
+	for j := 0; j < np; {
+		w := gemmWidth(j, np)
+		panels := f.yt[j*d : (j+w)*d]
+		for g := 0; g < rows; g += gemmMR {
+			gemmCols(tw.xa[g*d:(g+gemmMR)*d], panels, d, gemmNR*d, w, l[g*np+j:], np, false)
+		}
+		j += w
+	}
 }
 
 // denoise computes acc = E·Ỹ over blocks of fullKBlock points, the rows of

@@ -271,3 +271,79 @@ func TestRowBlockMatchesPacked(t *testing.T) {
 		}
 	}
 }
+
+// TestBlockProducts compares CovMatVecs and the block quadratic forms of
+// FisherOp and CovOp with one-vector products, on off-plane data with
+// spread-out weights (the blocked products) and concentrated ones (the
+// per-point loop), for block sizes around the register block.
+func TestBlockProducts(t *testing.T) {
+	r := rand.New(rand.NewPCG(13, 2))
+	for _, d := range []int{17, 40} {
+		y := randSlice(r, 500*d)
+		m, err := NewDirac(y, d, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := NewPosterior(m)
+		for _, sigma := range []float64{3, 0.05} {
+			m.Posterior(p, randSlice(r, d), Coeffs{Alpha: 0.8, Sigma: sigma})
+			for _, k := range []int{1, 2, 4, 5, 9} {
+				vs := randSlice(r, k*d)
+				got, want := make([]float64, k*d), make([]float64, k*d)
+				p.CovMatVecs(got, vs)
+				for q := 0; q < k; q++ {
+					p.CovMatVec(want[q*d:(q+1)*d], vs[q*d:(q+1)*d])
+				}
+				for i := range got {
+					if math.Abs(got[i]-want[i]) > 1e-11*(1+math.Abs(want[i])) {
+						t.Fatalf("d=%d σ=%g k=%d: C v [%d] = %g, want %g", d, sigma, k, i, got[i], want[i])
+					}
+				}
+				scratch := make([]float64, d)
+				for _, op := range []BlockOperator{FisherOp{P: p}, CovOp{P: p}} {
+					qs := make([]float64, k)
+					op.Quads(qs, vs, scratch)
+					mv := make([]float64, k*d)
+					op.MatVecs(mv, vs)
+					for q := 0; q < k; q++ {
+						v := vs[q*d : (q+1)*d]
+						one := make([]float64, d)
+						op.MatVec(one, v)
+						w := dot(v, one)
+						if math.Abs(qs[q]-w) > 1e-11*(1+math.Abs(w)) || math.Abs(dot(v, mv[q*d:(q+1)*d])-w) > 1e-11*(1+math.Abs(w)) {
+							t.Fatalf("d=%d σ=%g k=%d %T: vector %d: quad %g, block %g, want %g", d, sigma, k, op, q, qs[q], dot(v, mv[q*d:(q+1)*d]), w)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestPhiAffineBlock: the Φ update off a known plane (all columns as one
+// block) equals the column-by-column update.
+func TestPhiAffineBlock(t *testing.T) {
+	r := rand.New(rand.NewPCG(14, 3))
+	const d = 20
+	m, _ := NewDirac(randSlice(r, 400*d), d, nil)
+	p := NewPosterior(m)
+	m.Posterior(p, randSlice(r, d), Coeffs{Alpha: 0.7, Sigma: 2})
+	phi := randSlice(r, d*d)
+	want := make([]float64, d*d)
+	col, out := make([]float64, d), make([]float64, d)
+	for j := 0; j < d; j++ {
+		for i := 0; i < d; i++ {
+			col[i] = phi[i*d+j]
+		}
+		p.CovMatVec(out, col)
+		for i := 0; i < d; i++ {
+			want[i*d+j] = 0.9*col[i] - 0.3*out[i]
+		}
+	}
+	PhiAffine(phi, p, 0.9, -0.3, col, out)
+	for i := range phi {
+		if math.Abs(phi[i]-want[i]) > 1e-12*(1+math.Abs(want[i])) {
+			t.Fatalf("Φ[%d] = %g, want %g", i, phi[i], want[i])
+		}
+	}
+}

@@ -54,6 +54,10 @@ func PhiAffine(phi []float64, p *Posterior, a, k float64, col, out []float64) {
 	if len(phi) != d*d || len(col) != d || len(out) != d {
 		panic("model: Φ update length mismatch")
 	}
+	if dm, ok := p.mix.(*Dirac); ok && dm.full != nil && p.dense == nil {
+		phiAffineBlock(phi, p, a, k)
+		return
+	}
 	for j := 0; j < d; j++ {
 		for i := 0; i < d; i++ {
 			col[i] = phi[i*d+j]
@@ -61,6 +65,27 @@ func PhiAffine(phi []float64, p *Posterior, a, k float64, col, out []float64) {
 		p.CovMatVec(out, col)
 		for i := 0; i < d; i++ {
 			phi[i*d+j] = a*col[i] + k*out[i]
+		}
+	}
+}
+
+// phiAffineBlock is PhiAffine with C applied to all columns of Φ as one
+// block (CovMatVecs: blocked matrix products off a known plane).
+func phiAffineBlock(phi []float64, p *Posterior, a, k float64) {
+	d := p.mix.Dim()
+	if cap(p.phiWork) < 2*d*d {
+		p.phiWork = make([]float64, 2*d*d)
+	}
+	cols, prod := p.phiWork[:d*d], p.phiWork[d*d:2*d*d]
+	for i := 0; i < d; i++ {
+		for j := 0; j < d; j++ {
+			cols[j*d+i] = phi[i*d+j]
+		}
+	}
+	p.CovMatVecs(prod, cols)
+	for i := 0; i < d; i++ {
+		for j := 0; j < d; j++ {
+			phi[i*d+j] = a*phi[i*d+j] + k*prod[j*d+i]
 		}
 	}
 }

@@ -44,6 +44,8 @@ type Posterior struct {
 	dense    *mat.SymDense // cached C for small D (nil: not cached)
 	denseVal bool          // dense holds C for the current evaluation
 	tile     *tileWork     // blocked-kernel workspace for one point (full-path Dirac only)
+	block    *tileWork     // blocked-kernel workspace for products with blocks of vectors (made on first use)
+	phiWork  []float64     // Φ's columns and C·Φ for PhiAffine's block product (made on first use)
 	fish     [3]float64    // F for D = 2 (f00, f01, f11), valid with fishVal
 	fishVal  bool
 	auxVal   bool // mixture-specific lazily computed part of aux is valid
@@ -171,6 +173,44 @@ func (p *Posterior) FisherMatVec(dst, v []float64) {
 	p.CovMatVec(dst, v)
 	for j := range dst {
 		dst[j] = v[j]*inv - sc*dst[j]
+	}
+}
+
+// CovMatVecs writes C v_r into dst[r·D:(r+1)·D] for the len(vs)/D vectors
+// vs (row-major); for data off a known plane with enough points of non-zero
+// weight it runs as two blocked matrix products. dst and vs must not alias.
+func (p *Posterior) CovMatVecs(dst, vs []float64) {
+	d := p.mix.Dim()
+	k := len(vs) / d
+	if len(vs) != k*d || len(dst) != len(vs) {
+		panic("model: CovMatVecs length mismatch")
+	}
+	if dm, ok := p.mix.(*Dirac); ok && dm.full != nil && p.dense == nil && k > 1 && dm.full.useBlock(p) {
+		dm.full.covMatVecs(p, dst, vs, k)
+		return
+	}
+	for r := 0; r < k; r++ {
+		p.CovMatVec(dst[r*d:(r+1)*d], vs[r*d:(r+1)*d])
+	}
+}
+
+// covQuads writes v_rᵀ(a·I + s·C)v_r into out[r] for the len(out) vectors
+// vs (row-major); scratch has length D.
+func (p *Posterior) covQuads(out, vs, scratch []float64, a, s float64) {
+	d := p.mix.Dim()
+	if len(vs) != len(out)*d {
+		panic("model: quadratic forms length mismatch")
+	}
+	if dm, ok := p.mix.(*Dirac); ok && dm.full != nil && p.dense == nil && len(out) > 1 && dm.full.useBlock(p) {
+		dm.full.covQuads(p, out, vs)
+		for r := range out {
+			v := vs[r*d : (r+1)*d]
+			out[r] = a*dot(v, v) + s*out[r]
+		}
+		return
+	}
+	for r := range out {
+		out[r] = p.quadForm(vs[r*d:(r+1)*d], scratch, a, s)
 	}
 }
 

@@ -35,11 +35,11 @@ func (s *Sketch) Refresh(op Operator, k int, dist Probe, r *rand.Rand, w *TraceW
 		s.q = make([]float64, k*d)
 	}
 	s.d, s.q = d, s.q[:k*d]
-	z := w.vec(0, d)
+	zs := w.matrix(k * d)
 	for c := 0; c < k; c++ {
-		dist.Fill(z, r)
-		op.MatVec(s.q[c*d:(c+1)*d], z)
+		dist.Fill(zs[c*d:(c+1)*d], r)
 	}
+	matVecs(op, s.q, zs)
 	s.rank = orthonormalize(s.q, d, k)
 	return k
 }
@@ -52,17 +52,22 @@ func HutchPPWithSketch(op Operator, s *Sketch, g int, dist Probe, r *rand.Rand, 
 	if g < 1 || s.d != d {
 		panic("model: HutchPPWithSketch needs g ≥ 1 and a sketch of the operator's dimension")
 	}
-	z, az := w.vec(0, d), w.vec(1, d)
+	az, qs := w.vec(1, d), w.vec(3, max(s.rank, g))
 	top := 0.0
-	for c := 0; c < s.rank; c++ {
-		top += quad(op, s.Basis(c), az)
+	quads(op, qs[:s.rank], s.q[:s.rank*d], az)
+	for _, q := range qs[:s.rank] {
+		top += q
 	}
-	res := 0.0
-	coef := w.vec(2, s.rank)
+	zs, coef := w.matrix(g*d), w.vec(2, s.rank)
 	for j := 0; j < g; j++ {
+		z := zs[j*d : (j+1)*d]
 		dist.Fill(z, r)
 		projectOut(z, s.q, d, s.rank, coef)
-		res += quad(op, z, az)
+	}
+	quads(op, qs[:g], zs, az)
+	res := 0.0
+	for _, q := range qs[:g] {
+		res += q
 	}
 	return Estimate{Value: top + res/float64(g), MatVecs: s.rank + g}
 }

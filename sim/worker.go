@@ -53,7 +53,8 @@ func (w *worker) cancelled() bool {
 // cancelPoll matvecs (a poll costs more than a 2-D matvec).
 type cancelOp struct {
 	model.Operator
-	quad      model.QuadOperator // the operator's quadratic form (nil: none)
+	quad      model.QuadOperator  // the operator's quadratic form (nil: none)
+	block     model.BlockOperator // the operator's block products (nil: none)
 	done      <-chan struct{}
 	n         int
 	cancelled bool
@@ -83,6 +84,39 @@ func (o *cancelOp) MatVec(dst, v []float64) {
 		return
 	}
 	o.Operator.MatVec(dst, v)
+}
+
+// MatVecs implements model.BlockOperator: the wrapped operator's block
+// product when it has one (zeros once cancelled), else one MatVec per vector.
+func (o *cancelOp) MatVecs(dst, vs []float64) {
+	d := o.Dim()
+	if o.block == nil {
+		for r := 0; r < len(vs)/d; r++ {
+			o.MatVec(dst[r*d:(r+1)*d], vs[r*d:(r+1)*d])
+		}
+		return
+	}
+	if o.poll() {
+		clear(dst)
+		return
+	}
+	o.block.MatVecs(dst, vs)
+}
+
+// Quads implements model.BlockOperator like MatVecs.
+func (o *cancelOp) Quads(out, vs, scratch []float64) {
+	d := o.Dim()
+	if o.block == nil {
+		for r := range out {
+			out[r] = o.Quad(vs[r*d:(r+1)*d], scratch)
+		}
+		return
+	}
+	if o.poll() {
+		clear(out)
+		return
+	}
+	o.block.Quads(out, vs, scratch)
 }
 
 // Quad implements model.QuadOperator: zᵀAz through the wrapped operator's
@@ -295,6 +329,7 @@ func (w *worker) estimate(k, i int, trF float64) error {
 	}
 	w.cop = cancelOp{Operator: op, done: w.done}
 	w.cop.quad, _ = op.(model.QuadOperator)
+	w.cop.block, _ = op.(model.BlockOperator)
 	op = &w.cop // a pointer: no allocation per estimate
 	for e, f := range pl.ests {
 		var mv, qr int64
