@@ -25,12 +25,16 @@ func (f *fullPath) useBlock(p *Posterior) bool {
 	return float64(nz) >= blockSparse*float64(f.n)
 }
 
-// blockWork returns p's workspace for blocks of up to k vectors.
+// blockMax is the most vectors one blocked product takes; longer blocks go
+// in chunks, so the workspace stays at blockMax·N values.
+const blockMax = 32
+
+// blockWork returns p's workspace for blocks of up to k ≤ blockMax vectors.
 func (f *fullPath) blockWork(p *Posterior, k int) *tileWork {
-	if p.block == nil || p.block.rows < k {
-		p.block = f.newTileWork(k)
+	if p.blk.tw == nil || p.blk.tw.rows < k {
+		p.blk.tw = f.newTileWork(max(k, 8))
 	}
-	return p.block
+	return p.blk.tw
 }
 
 // project packs the k vectors vs (row-major k×d) and computes S = V·Ỹᵀ

@@ -287,7 +287,7 @@ func TestBlockProducts(t *testing.T) {
 		p := NewPosterior(m)
 		for _, sigma := range []float64{3, 0.05} {
 			m.Posterior(p, randSlice(r, d), Coeffs{Alpha: 0.8, Sigma: sigma})
-			for _, k := range []int{1, 2, 4, 5, 9} {
+			for _, k := range []int{1, 2, 4, 5, 9, 70} {
 				vs := randSlice(r, k*d)
 				got, want := make([]float64, k*d), make([]float64, k*d)
 				p.CovMatVecs(got, vs)
@@ -323,8 +323,13 @@ func TestBlockProducts(t *testing.T) {
 // TestPhiAffineBlock: the Φ update off a known plane (all columns as one
 // block) equals the column-by-column update.
 func TestPhiAffineBlock(t *testing.T) {
-	r := rand.New(rand.NewPCG(14, 3))
-	const d = 20
+	for _, d := range []int{20, 40} { // one block, two chunks of columns
+		phiAffineBlockCase(t, d)
+	}
+}
+
+func phiAffineBlockCase(t *testing.T, d int) {
+	r := rand.New(rand.NewPCG(14, uint64(d)))
 	m, _ := NewDirac(randSlice(r, 400*d), d, nil)
 	p := NewPosterior(m)
 	m.Posterior(p, randSlice(r, d), Coeffs{Alpha: 0.7, Sigma: 2})

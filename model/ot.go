@@ -73,10 +73,10 @@ func PhiAffine(phi []float64, p *Posterior, a, k float64, col, out []float64) {
 // block (CovMatVecs: blocked matrix products off a known plane).
 func phiAffineBlock(phi []float64, p *Posterior, a, k float64) {
 	d := p.mix.Dim()
-	if cap(p.phiWork) < 2*d*d {
-		p.phiWork = make([]float64, 2*d*d)
+	if cap(p.blk.phi) < 2*d*d {
+		p.blk.phi = make([]float64, 2*d*d)
 	}
-	cols, prod := p.phiWork[:d*d], p.phiWork[d*d:2*d*d]
+	cols, prod := p.blk.phi[:d*d], p.blk.phi[d*d:2*d*d]
 	for i := 0; i < d; i++ {
 		for j := 0; j < d; j++ {
 			cols[j*d+i] = phi[i*d+j]

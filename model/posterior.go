@@ -44,8 +44,7 @@ type Posterior struct {
 	dense    *mat.SymDense // cached C for small D (nil: not cached)
 	denseVal bool          // dense holds C for the current evaluation
 	tile     *tileWork     // blocked-kernel workspace for one point (full-path Dirac only)
-	block    *tileWork     // blocked-kernel workspace for products with blocks of vectors (made on first use)
-	phiWork  []float64     // Φ's columns and C·Φ for PhiAffine's block product (made on first use)
+	blk      *blockBuf     // workspace of block products (shared by a Tile's posteriors)
 	fish     [3]float64    // F for D = 2 (f00, f01, f11), valid with fishVal
 	fishVal  bool
 	auxVal   bool // mixture-specific lazily computed part of aux is valid
@@ -69,7 +68,21 @@ func NewPosterior(m Mixture) *Posterior {
 // workspace (a Tile's posteriors share the tile's; Dirac.Posterior makes it
 // on first use if one of them is evaluated on its own).
 func newPosterior(m Mixture) *Posterior {
+	return newPosteriorWith(m, &blockBuf{})
+}
+
+// blockBuf is the workspace of products with blocks of vectors: used within
+// one call only, so the posteriors of a Tile (run by one goroutine) share it.
+// Its parts are made on first use.
+type blockBuf struct {
+	tw  *tileWork // S = V·Ỹᵀ and the weighted residuals, for up to blockMax vectors
+	phi []float64 // Φ's columns and C·Φ (PhiAffine)
+}
+
+// newPosteriorWith is newPosterior with the given block workspace.
+func newPosteriorWith(m Mixture, blk *blockBuf) *Posterior {
 	p := &Posterior{
+		blk:     blk,
 		Mean:    make([]float64, m.Dim()),
 		W:       make([]float64, m.Len()),
 		mix:     m,
@@ -186,7 +199,10 @@ func (p *Posterior) CovMatVecs(dst, vs []float64) {
 		panic("model: CovMatVecs length mismatch")
 	}
 	if dm, ok := p.mix.(*Dirac); ok && dm.full != nil && p.dense == nil && k > 1 && dm.full.useBlock(p) {
-		dm.full.covMatVecs(p, dst, vs, k)
+		for r := 0; r < k; r += blockMax {
+			q := min(blockMax, k-r)
+			dm.full.covMatVecs(p, dst[r*d:(r+q)*d], vs[r*d:(r+q)*d], q)
+		}
 		return
 	}
 	for r := 0; r < k; r++ {
@@ -202,7 +218,10 @@ func (p *Posterior) covQuads(out, vs, scratch []float64, a, s float64) {
 		panic("model: quadratic forms length mismatch")
 	}
 	if dm, ok := p.mix.(*Dirac); ok && dm.full != nil && p.dense == nil && len(out) > 1 && dm.full.useBlock(p) {
-		dm.full.covQuads(p, out, vs)
+		for r := 0; r < len(out); r += blockMax {
+			q := min(blockMax, len(out)-r)
+			dm.full.covQuads(p, out[r:r+q], vs[r*d:(r+q)*d])
+		}
 		for r := range out {
 			v := vs[r*d : (r+1)*d]
 			out[r] = a*dot(v, v) + s*out[r]

@@ -26,8 +26,9 @@ func NewTile(m Mixture, size int) *Tile {
 		size = 1
 	}
 	t.ps = make([]*Posterior, size)
+	blk := &blockBuf{}
 	for i := range t.ps {
-		t.ps[i] = newPosterior(m)
+		t.ps[i] = newPosteriorWith(m, blk)
 	}
 	return t
 }

@@ -131,7 +131,9 @@ func (p *Params) Cost(points int) Cost {
 		{fmt.Sprintf("estimator work: probes=%d × dim=%d × %d workers", m, d, w), 6 * m * d * f * w},
 	}
 	if full {
-		parts = append(parts, Charge{fmt.Sprintf("posterior tiles: n=%d × %d workers", n, w), 64 * n * f * w})
+		parts = append(parts, Charge{fmt.Sprintf("posterior tiles: n=%d × %d workers", n, w), 64 * n * f * w},
+			// Three block workspaces per worker (the tile's, the worker's, the ODE's).
+			Charge{fmt.Sprintf("block products: n=%d × dim=%d × %d workers", n, d, w), 3 * (32*(n+8) + 64*(d+8) + 2*d*d) * f * w})
 	}
 	if p.Jacobian != JacobianOff {
 		parts = append(parts, Charge{fmt.Sprintf("Φ: particles=%d × dim²=%d", b, d*d), 2 * b * d * d * f})
