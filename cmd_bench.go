@@ -29,6 +29,9 @@ func benchDefaults() setFlags {
 func setupBench(fs *flag.FlagSet) action {
 	var f scenarioFlags
 	f.register(fs)
+	// Without --preset bench runs its own workload, not the demo.
+	pf := fs.Lookup("preset")
+	pf.DefValue, pf.Usage = "", "the scenario `NAME|FILE` (default: the bench workload, B=4096, N=2048, 100 DDIM steps, exact trace only)"
 	profile := fs.String("cpuprofile", "", "write a CPU profile of the run to `FILE` (read it with go tool pprof)")
 	table := fs.Bool("table", false, "instead of one run: the workload (20 steps unless set) at D = 2, 8, 64, 256, in the plane and off it (ambient_noise=0.05), one line each")
 	return func(ctx context.Context, _ []string, stdout, stderr io.Writer) error {
