@@ -152,6 +152,9 @@ func FuzzScenario(f *testing.F) {
 	f.Add("schedule=edm\nsigma_max=10000\nt_end=0.002\nsolver=rk4\njacobian=rk4\nsteps=3")
 	f.Add("data=file:x.csv\nstart=file:../etc/passwd\nrefresh=2\nestimators=hutch++\nsketch=4")
 	f.Add("schedule=ve-brownian\nt_end=1e-300\nprobe=sphere\nrepeats=4\ndfea=16")
+	f.Add("dim=9\nambient_noise=0.1\njacobian=ddim\nestimators=hutchinson,hutch++,xtrace\nprobes=20\ntarget=cov")
+	f.Add("dim=12\nsolver=euler\njacobian=euler\nestimators=hutch++\nrefresh=3\nparticles=13")
+	f.Add("dim=5\nambient_noise=1e-300\nsigma_max=1e300\nschedule=ve")
 	lim := Limits{MaxMemory: 64 << 20, MaxParticles: 16, MaxDim: 16, MaxProbes: 32, MaxRepeats: 4, MaxSteps: 3, MaxN: 256,
 		Files: fstest.MapFS{"x.csv": {Data: []byte("0,0\n1e150,1\n")}}}
 	f.Fuzz(func(t *testing.T, spec string) {
