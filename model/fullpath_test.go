@@ -352,3 +352,46 @@ func phiAffineBlockCase(t *testing.T, d int) {
 		}
 	}
 }
+
+// FuzzFullPath compares the blocked posterior with the scalar formula on
+// fuzzed sizes, scales and coefficients (relative to the conditioning of
+// the logits, as TestFullPathMatchesScalar).
+func FuzzFullPath(f *testing.F) {
+	f.Add(uint8(4), uint8(1), 1.0, 0.5, 1.0, uint64(1))
+	f.Add(uint8(17), uint8(9), 1e-3, 0.99, 30.0, uint64(2))
+	f.Add(uint8(40), uint8(60), 1e3, 0.01, 1e-3, uint64(3))
+	f.Fuzz(func(t *testing.T, d8, n8 uint8, sigma, alpha, scale float64, seed uint64) {
+		d, n := 4+int(d8)%40, 1+int(n8)%64
+		if !(sigma >= 1e-4 && sigma <= 1e4) || !(alpha >= 0 && alpha <= 1) || !(scale >= 1e-3 && scale <= 1e3) {
+			return
+		}
+		r := rand.New(rand.NewPCG(seed, 5))
+		y := randSlice(r, n*d)
+		m, err := NewDirac(y, d, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		x := randSlice(r, d)
+		for j := range x {
+			x[j] *= scale
+		}
+		p := NewPosterior(m)
+		c := Coeffs{Alpha: alpha, Sigma: sigma}
+		m.Posterior(p, x, c)
+		w, mean := make([]float64, n), make([]float64, d)
+		logZ, trC := diracKernel(w, mean, y, d, m.logPi, x, alpha, sigma)
+		logQ := logZ - 0.5*float64(d)*math.Log(2*math.Pi*sigma*sigma)
+		cond := 1 + (dot(x, x)+alpha*alpha*dot(y, y))/(sigma*sigma)
+		if math.Abs(p.LogDensity-logQ) > 1e-13*(cond+math.Abs(logQ)) {
+			t.Fatalf("log q %.17g vs %.17g", p.LogDensity, logQ)
+		}
+		if math.Abs(p.TraceFisher()-FisherTraceFromCov(d, c, trC)) > 1e-9*float64(d)/(sigma*sigma)+1e-9*cond*alpha*alpha/(sigma*sigma) {
+			t.Fatalf("tr F %g vs %g", p.TraceFisher(), FisherTraceFromCov(d, c, trC))
+		}
+		for j := range mean {
+			if math.Abs(p.Mean[j]-mean[j]) > 1e-9*(1+math.Abs(mean[j]))+1e-12*cond {
+				t.Fatalf("mean[%d] %g vs %g", j, p.Mean[j], mean[j])
+			}
+		}
+	})
+}
