@@ -38,18 +38,26 @@ func DFEAError(p *Posterior, xHat, xTheta []float64, work *mat.SymDense) (hs, re
 	p.CovTo(work)
 	k := p.FisherScale()
 	inv := 1 / (p.C.Sigma * p.C.Sigma)
+	raw := work.RawSymmetric()
 	diff, fro := 0.0, 0.0
+	// Upper triangle of the symmetric matrices, off-diagonal terms twice.
 	for i := 0; i < d; i++ {
-		for j := 0; j < d; j++ {
-			c := work.At(i, j)
-			e := c - xHat[i]*xHat[j] + xTheta[i]*xTheta[j]
-			diff += e * e
-			f := -k * c
-			if i == j {
-				f += inv
-			}
-			fro += f * f
+		row := raw.Data[i*raw.Stride : i*raw.Stride+d]
+		ai, bi := xHat[i], xTheta[i]
+		c := row[i]
+		e := c - ai*ai + bi*bi
+		f := inv - k*c
+		diff += e * e
+		fro += f * f
+		var dOff, fOff float64
+		for j := i + 1; j < d; j++ {
+			c := row[j]
+			e := c - ai*xHat[j] + bi*xTheta[j]
+			dOff += e * e
+			fOff += c * c
 		}
+		diff += 2 * dOff
+		fro += 2 * k * k * fOff
 	}
 	hs = k * math.Sqrt(diff)
 	if fro == 0 {

@@ -259,11 +259,15 @@ func (m *Dirac) covTo(p *Posterior, dst *mat.SymDense) {
 	d := m.d
 	if m.plane != nil {
 		m.planeCovariance(p)
-		e := m.plane.e
+		e0, e1 := m.plane.e0, m.plane.e1
+		c00, c01, c11 := p.aux[2], p.aux[3], p.aux[4]
+		raw := dst.RawSymmetric()
 		for i := 0; i < d; i++ {
+			// Row i of E·C_z, then its products with the rows of E.
+			u0, u1 := e0[i]*c00+e1[i]*c01, e0[i]*c01+e1[i]*c11
+			row := raw.Data[i*raw.Stride : i*raw.Stride+d]
 			for j := i; j < d; j++ {
-				v := e[2*i]*(p.aux[2]*e[2*j]+p.aux[3]*e[2*j+1]) + e[2*i+1]*(p.aux[3]*e[2*j]+p.aux[4]*e[2*j+1])
-				dst.SetSym(i, j, v)
+				row[j] = u0*e0[j] + u1*e1[j]
 			}
 		}
 		return
