@@ -96,7 +96,7 @@ func commands() []command {
 		{name: "run", summary: "run a scenario headless and print a table, CSV or JSON", setup: setupRun},
 		{name: "presets", summary: "list the embedded presets or print one", setup: setupPresets},
 		{name: "eval", summary: "print the density, score, denoiser and Fisher at one point", setup: setupEval},
-		{name: "bench", summary: "measure the engine's speed on a scenario", setup: setupBench},
+		{name: "bench", summary: "measure the engine's speed on a scenario", about: benchAbout, setup: setupBench},
 		{name: "gpu-check", summary: "diagnose the GPU: device, kernel build, self-test, timings, the verdict of --gpu auto", setup: setupGPUCheck},
 		{name: "merge", summary: "join the JSON of run --shard i/n into the document of the unsplit run", args: "SHARD.json...", setup: setupMerge},
 		{name: "train", summary: "train (or load from the cache) the scenario's score and DF-TM networks", setup: setupTrain},

@@ -255,6 +255,17 @@ func TestPresetsAndBenchCommands(t *testing.T) {
 	if err != nil || len(lines) != 2+2*len(benchTableDims) || !strings.Contains(lines[len(lines)-1], "blocked O(N·D)") {
 		t.Errorf("bench --table: %v\n%s", err, out)
 	}
+	// What the table would ignore is refused up front (exit 2).
+	for _, args := range [][]string{{"--preset", "demo"}, {"--set", "dim=64"}, {"--set", "ambient_noise=0.1"}} {
+		if _, _, err := runCmd(t, append([]string{"bench", "--table"}, args...)...); exitCode(err) != 2 {
+			t.Errorf("bench --table %v: %v (exit %d), want a refusal", args, err, exitCode(err))
+		}
+	}
+	// A step with estimators is not reported as the kernel's arithmetic.
+	out, _, err = runCmd(t, "bench", "--preset", "demo", "--set", "particles=16", "--set", "steps=2")
+	if err != nil || !strings.Contains(out, "arithmetic         —") {
+		t.Errorf("bench --preset demo: %v\n%s", err, out)
+	}
 }
 
 // TestRunOut checks that --out writes what standard output would get, and

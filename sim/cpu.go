@@ -46,7 +46,12 @@ func newCPU(bt *Batch, w int) *cpu {
 }
 
 // Name implements Stepper.
-func (c *cpu) Name() string { return fmt.Sprintf("cpu (%d cores)", len(c.workers)) }
+func (c *cpu) Name() string {
+	if len(c.workers) == 1 {
+		return "cpu (1 core)"
+	}
+	return fmt.Sprintf("cpu (%d cores)", len(c.workers))
+}
 
 func (c *cpu) dispatch(j job) error {
 	c.next.Store(0)
