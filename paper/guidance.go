@@ -38,7 +38,8 @@ type adjointMethod struct {
 
 // GuidanceRow is one method's adjoint error at one time.
 type GuidanceRow struct {
-	RelErr, Cos float64 // mean over particles of ‖a − a*‖/‖a*‖ and cos(a, a*)
+	RelErr, Cos float64 // mean over particles of ‖a − a*‖/‖a*‖ and cos(a, a*) (NaN when N = 0)
+	N           int     // particles counted: those whose exact adjoint a* is not zero
 }
 
 // Guidance is the measured report for one loss.
@@ -210,10 +211,24 @@ func (g *guider) compare(ctx context.Context, p sim.Params, methods []adjointMet
 			dt := g.adjoint(approx, xs, m, 0)
 			out.Micros[mi] += float64(dt.Nanoseconds()) / 1e3 / float64(p.Particles)
 			for ri, i := range report {
+				// A particle the loss does not see (a* = 0, e.g. inside a
+				// half-plane) has no relative error: it is left out.
+				if nb := floats.Norm(exact[i], 2); !(nb > 0) || math.IsInf(nb, 0) {
+					continue
+				}
 				e, c := relCos(approx[i], exact[i])
-				out.Err[mi][ri].RelErr += e / float64(p.Particles)
-				out.Err[mi][ri].Cos += c / float64(p.Particles)
+				cell := &out.Err[mi][ri]
+				cell.RelErr += e
+				cell.Cos += c
+				cell.N++
 			}
+		}
+	}
+	for mi := range out.Err {
+		for ri := range out.Err[mi] {
+			cell := &out.Err[mi][ri]
+			cell.RelErr /= float64(cell.N) // NaN when no particle counted
+			cell.Cos /= float64(cell.N)
 		}
 	}
 	return nil
@@ -314,11 +329,15 @@ func WriteGuidance(w io.Writer, g *Guidance) error {
 	for mi, name := range g.Methods {
 		row := []string{name}
 		for _, e := range g.Err[mi] {
+			if e.N == 0 {
+				row = append(row, "— (a* = 0)")
+				continue
+			}
 			row = append(row, fmt.Sprintf("%.3g (cos %.3f)", e.RelErr, e.Cos))
 		}
 		fmt.Fprintln(tw, strings.Join(append(row, fmt.Sprintf("%.1f", g.Micros[mi])), "\t")+"\t")
 	}
-	fmt.Fprintln(tw, "\t")
+	fmt.Fprintln(tw) // an empty line ends the first table's columns
 	fmt.Fprintln(tw, strings.Join([]string{"guided by", "loss reached", "inside the target", "dist. to data", "adjoint µs/particle"}, "\t")+"\t")
 	for _, o := range g.Final {
 		loss, inside, dist := fmt.Sprintf("%.4g", o.Loss), fmt.Sprintf("%.1f %%", 100*o.Inside), fmt.Sprintf("%.4g", o.DistanceData)
@@ -331,7 +350,7 @@ func WriteGuidance(w io.Writer, g *Guidance) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintf(w, "loss: %s; adjoint errors: mean over particles of ‖a − a*‖/‖a*‖ against the exact adjoint of the DDIM map (and the cosine); guidance: x_t ← x_t − λ a(t) at the first steps\n", g.Loss.Name())
+	_, err := fmt.Fprintf(w, "loss: %s; adjoint errors: mean over particles with a non-zero exact adjoint a* of ‖a − a*‖/‖a*‖ (and the cosine), — where none has one; guidance: x_t ← x_t − λ a(t) at the first steps\n", g.Loss.Name())
 	return err
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"fisherscope/model"
@@ -129,5 +130,33 @@ func TestLossGradients(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestHalfPlaneSkipsFlatParticles: particles that end inside a half-plane
+// have a zero exact adjoint; they are left out of the errors (no NaN in the
+// table), and the exact method still scores 0 against itself.
+func TestHalfPlaneSkipsFlatParticles(t *testing.T) {
+	p := sim.Defaults()
+	p.Data, p.N, p.Particles, p.Steps, p.Grid, p.Jacobian = "8gaussians", 64, 30, 30, model.GridLogSNR, sim.JacobianOff
+	p.Net, p.NetWidth, p.NetDepth, p.NetSteps, p.NetBatch = "auto", 16, 2, 100, 64
+	loss := model.HalfPlane{W: []float64{1, 0}, B: -1} // most of 8gaussians lies in x ≥ −1
+	g, err := MeasureGuidance(context.Background(), p, loss, 0.5, 6, sim.Env{CacheDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for mi := range g.Err {
+		for i, e := range g.Err[mi] {
+			if e.N > p.Particles || (e.N > 0 && (math.IsNaN(e.RelErr) || math.IsNaN(e.Cos))) {
+				t.Fatalf("method %d time %d: %+v", mi, i, e)
+			}
+		}
+	}
+	if e := g.Err[0][0]; e.N == 0 || e.N == p.Particles || e.RelErr != 0 {
+		t.Fatalf("exact row %+v: want some but not all particles counted, error 0", e)
+	}
+	var b strings.Builder
+	if err := WriteGuidance(&b, g); err != nil || strings.Contains(b.String(), "NaN") {
+		t.Fatalf("table: %v\n%s", err, b.String())
 	}
 }
