@@ -29,6 +29,7 @@ type seriesChart struct {
 	w, h   int
 	log    bool
 	footer string
+	empty  string  // what the body says without data ("" : "no data yet")
 	floor  float64 // > 0: values below are round-off, drawn at floor on a log axis
 	// locked keeps the y range (lo, hi in plotted units, for the scale
 	// lockLog) so that runs can be compared at a glance.
@@ -67,7 +68,11 @@ func (c *seriesChart) render(st Styles, ss []series, grid []float64) string {
 	total := max(len(grid), 2)
 	var body string
 	if !ok {
-		body = lipgloss.Place(c.w, ch, lipgloss.Center, lipgloss.Center, st.Muted.Render("no data yet"))
+		empty := c.empty
+		if empty == "" {
+			empty = "no data yet"
+		}
+		body = lipgloss.Place(c.w, ch, lipgloss.Center, lipgloss.Center, st.Muted.Render(truncate(empty, c.w)))
 	} else {
 		body = c.plot(st, ss, grid, total, lo, hi, ch)
 	}

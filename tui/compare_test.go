@@ -148,6 +148,15 @@ func TestTour(t *testing.T) {
 	if m.touring() {
 		t.Error("esc did not end the tour")
 	}
+	// At 100×30 the caption leaves no room for three charts that plot: the
+	// chart the caption points at is shown alone, with its plot.
+	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	command(m, "tour")
+	finish(m, src, src.frame.Rows)
+	v := m.View()
+	if m.large() || m.focus != 1 || !strings.Contains(v, "trace error vs t") || strings.Contains(v, "estimator variance vs t") || !strings.Contains(v, "t=1") {
+		t.Errorf("tour at 100×30: large %v focus %d\n%s", m.large(), m.focus, v)
+	}
 }
 
 // TestTrainingShown: before the first row, a network's training shows in the

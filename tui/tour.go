@@ -13,6 +13,7 @@ type tourStep struct {
 	pin     bool              // pin the run shown before this step
 	board   bool              // show the scoreboard
 	ghost   bool              // show the previous run as a ghost
+	focus   int               // the chart the caption points at (shown alone when the three do not fit)
 }
 
 // tourBase is the small, fast scenario every story starts from (a story
@@ -23,17 +24,17 @@ var tourBase = map[string]string{"particles": "400", "steps": "60", "n": "512", 
 func tourSteps() []tourStep {
 	return []tourStep{
 		{caption: "1/3 Hutch++ vs Hutchinson: both estimate tr F of 8gaussians in D=16 with m=12 matvecs. Rademacher Hutchinson is exact on the I/σ² part of F; Hutch++ spends 2k of m on its sketch. Watch the trace-error chart.",
-			set: map[string]string{"data": "8gaussians", "dim": "16", "estimators": "hutchinson,hutch++", "probes": "12", "sketch": "0", "refresh": "1", "target": "fisher", "jacobian": "off", "solver": "ddim"}, board: true},
+			set: map[string]string{"data": "8gaussians", "dim": "16", "estimators": "hutchinson,hutch++", "probes": "12", "sketch": "0", "refresh": "1", "target": "fisher", "jacobian": "off", "solver": "ddim"}, board: true, focus: 1},
 		{caption: "1/3 …now the same budget on tr C (target cov: tr F = d/σ² − (α²/σ⁴) tr C exactly): C is low-rank and PSD, Hutch++'s sketch captures it and its error drops below Hutchinson's. #1 is the tr F run.",
-			set: map[string]string{"target": "cov"}, pin: true, board: true},
+			set: map[string]string{"target": "cov"}, pin: true, board: true, focus: 1},
 		{caption: "2/3 QR refresh: Hutch++ on tr C with a fresh QR basis at every step (q=1). Note its QRs and variance on the scoreboard.",
-			set: map[string]string{"estimators": "hutch++", "refresh": "1"}, board: true},
+			set: map[string]string{"estimators": "hutch++", "refresh": "1"}, board: true, focus: 0},
 		{caption: "2/3 …q=10: the basis is reused for 10 steps. QRs fall 10×, the variance rises only a little, and the estimate stays unbiased (residual probes are fresh). #1 is q=1.",
-			set: map[string]string{"refresh": "10"}, pin: true, board: true},
+			set: map[string]string{"refresh": "10"}, pin: true, board: true, focus: 0},
 		{caption: "3/3 OT test: affine data (a Gaussian image of a Gaussian). Φ = ∂x_t/∂x_T stays symmetric to round-off: consistent with an optimal-transport map.",
-			set: map[string]string{"data": "affine", "dim": "2", "estimators": "none", "jacobian": "ddim", "solver": "ddim", "target": "fisher"}},
+			set: map[string]string{"data": "affine", "dim": "2", "estimators": "none", "jacobian": "ddim", "solver": "ddim", "target": "fisher"}, focus: 2},
 		{caption: "3/3 …non-affine data: the asymmetry of Φ grows far above round-off (the ghost is the affine run): the PF-ODE map is not an OT map here. Enter ends the tour.",
-			set: map[string]string{"data": "nonaffine"}, ghost: true},
+			set: map[string]string{"data": "nonaffine"}, ghost: true, focus: 2},
 	}
 }
 
@@ -73,7 +74,7 @@ func (m *Model) tourNext() {
 		m.endTour(err.Error())
 		return
 	}
-	m.board, m.cmp.ghostOn = s.board, s.ghost
+	m.board, m.cmp.ghostOn, m.focus = s.board, s.ghost, s.focus
 	m.apply(p)
 	m.invalidate()
 }

@@ -38,8 +38,16 @@ func (m *Model) captionLines() []string {
 	return l
 }
 
-// large reports whether all four panes fit.
-func (m *Model) large() bool { return m.w >= 100 && m.h >= 30 }
+// minStackedBody is the body height three stacked charts need to plot
+// (8, 8 and 9 rows: border, title, legend, four plot rows; a footer on the last).
+const minStackedBody = 25
+
+// large reports whether all four panes fit: 100 columns, 30 rows, and
+// enough body under them (a tour caption takes rows) for three charts that
+// plot. Otherwise the focused chart is shown alone.
+func (m *Model) large() bool {
+	return m.w >= 100 && m.h >= 30 && m.h-m.statusHeight() >= minStackedBody
+}
 
 // render recomputes the cached pane strings (all when force is set, else
 // only if the frame or the size changed).
@@ -93,6 +101,10 @@ func (m *Model) renderChart(i, w, h int, s []series) string {
 	if i == 2 {
 		c.footer = m.verdict()
 		c.title = "Fisher asymmetry of Φ vs t"
+		c.empty = ""
+		if f := m.frame; f != nil && f.Params.Jacobian == sim.JacobianOff && f.Params.Guide == 0 {
+			c.empty = "nothing to show: Φ is not integrated (jacobian off)"
+		}
 		if f := m.frame; f != nil && f.Params.Guide > 0 {
 			c.title = "guidance vs t: DF-EA adjoint error, predicted loss"
 			if f.Params.Jacobian != sim.JacobianOff {
