@@ -122,6 +122,7 @@ func TestZoom(t *testing.T) {
 func TestTour(t *testing.T) {
 	m, src := newTestModel(t)
 	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	before := m.params
 	command(m, "tour")
 	for i, s := range tourSteps() {
 		if !m.touring() || m.tour.step != i {
@@ -142,6 +143,9 @@ func TestTour(t *testing.T) {
 	}
 	if m.touring() || len(m.cmp.pins) != 2 {
 		t.Errorf("after the tour: touring %v, pins %d", m.touring(), len(m.cmp.pins))
+	}
+	if m.params.Data != before.Data || m.params.Dim != before.Dim || m.board {
+		t.Errorf("after the tour: data %q dim %d board %v, want the scenario from before the tour", m.params.Data, m.params.Dim, m.board)
 	}
 	command(m, "tour")
 	press(m, "esc")

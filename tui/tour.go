@@ -40,12 +40,15 @@ func tourSteps() []tourStep {
 
 // tour is the state of a running tour (step −1: none).
 type tour struct {
-	step int
+	step  int
+	saved sim.Params // the user's scenario before the tour, restored at its end
+	board bool       // the user's scoreboard setting
 }
 
 // startTour begins the guided tour at its first step.
 func (m *Model) startTour() {
 	m.tour.step = -1
+	m.tour.saved, m.tour.board = m.params, m.board
 	m.cmp.pins, m.queue = nil, nil
 	m.tourNext()
 }
@@ -79,10 +82,13 @@ func (m *Model) tourNext() {
 	m.invalidate()
 }
 
-// endTour leaves the tour with a message.
+// endTour leaves the tour with a message and brings back the scenario the
+// user had before it (the tour's pins stay for comparison).
 func (m *Model) endTour(msg string) {
 	m.tour.step = -1
-	m.setMsg(msg, false)
+	m.board, m.cmp.ghostOn = m.tour.board, false
+	m.apply(m.tour.saved)
+	m.setMsg(msg+" · back to your scenario", false)
 	m.invalidate() // the caption's lines go: the panes grow back
 }
 
