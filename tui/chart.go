@@ -261,7 +261,7 @@ func fmtNum(v float64) string {
 	}
 }
 
-// truncate cuts s to width w cells.
+// truncate cuts s to width w cells, ending a cut string with an ellipsis.
 func truncate(s string, w int) string {
 	if w <= 0 {
 		return ""
@@ -269,7 +269,12 @@ func truncate(s string, w int) string {
 	if lipgloss.Width(s) <= w {
 		return s
 	}
-	return lipgloss.NewStyle().MaxWidth(w).Render(s)
+	// Cut one cell short and say so: a cut that looks whole misleads
+	// ("[1, 10000" for "[1, 100000]").
+	if w == 1 {
+		return "…"
+	}
+	return lipgloss.NewStyle().MaxWidth(w-1).Render(s) + "…"
 }
 
 // countCurrent counts the current run's series.

@@ -327,7 +327,7 @@ func (m *Model) tooSmall() string {
 	msg := fmt.Sprintf("terminal too small: %d×%d\nneeds at least %d×%d\nq quits", m.w, m.h, minWidth, minHeight)
 	var out []string
 	for _, l := range strings.Split(msg, "\n")[:min(3, max(m.h, 1))] {
-		out = append(out, truncate(l, m.w))
+		out = append(out, lipgloss.NewStyle().MaxWidth(m.w).Render(l)) // no room even for an ellipsis
 	}
 	return strings.Join(out, "\n")
 }
