@@ -38,6 +38,24 @@ func showPreset(w io.Writer, name string) error {
 	return nil
 }
 
+// firstSentence returns the description's first sentence on one line, cut
+// at a word with an ellipsis past max runes (presets --show prints it all).
+func firstSentence(desc string, max int) string {
+	s := strings.Join(strings.Fields(desc), " ")
+	if i := strings.Index(s, ". "); i >= 0 {
+		s = s[:i+1]
+	}
+	r := []rune(s)
+	if len(r) <= max {
+		return s
+	}
+	cut := string(r[:max])
+	if i := strings.LastIndex(cut, " "); i > max/2 {
+		cut = cut[:i]
+	}
+	return strings.TrimRight(cut, " ,;:") + "…"
+}
+
 // listPresets writes the embedded presets' names and first description lines.
 func listPresets(w io.Writer) error {
 	list, err := presets.List()
@@ -47,8 +65,7 @@ func listPresets(w io.Writer) error {
 	var b bytes.Buffer
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
 	for _, p := range list {
-		first := strings.SplitN(p.Description, "\n", 2)[0]
-		fmt.Fprintf(tw, "%s\t%s\n", p.Name, first)
+		fmt.Fprintf(tw, "%s\t%s\n", p.Name, firstSentence(p.Description, 90))
 	}
 	tw.Flush()
 	if _, err := w.Write(b.Bytes()); err != nil {

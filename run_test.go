@@ -290,3 +290,22 @@ func TestRunOut(t *testing.T) {
 		t.Errorf("--out /dev/full: %v (exit status %d)", err, exitCode(err))
 	}
 }
+
+// TestFirstSentence: the presets list shows a description's first sentence,
+// cut at a word with an ellipsis when it is long.
+func TestFirstSentence(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		max  int
+		want string
+	}{
+		{"Short one. Second sentence.", 90, "Short one."},
+		{"Wrapped\nover lines.", 90, "Wrapped over lines."},
+		{"alpha beta gamma delta epsilon", 14, "alpha beta…"},
+		{"no break here", 90, "no break here"},
+	} {
+		if got := firstSentence(c.in, c.max); got != c.want {
+			t.Errorf("firstSentence(%q, %d) = %q, want %q", c.in, c.max, got, c.want)
+		}
+	}
+}
