@@ -74,11 +74,6 @@ func newFullPath(y []float64, d int, logPi []float64) *fullPath {
 // roundUp returns n rounded up to a multiple of m.
 func roundUp(n, m int) int { return (n + m - 1) / m * m }
 
-// bytes is the memory the packed copies take.
-func (f *fullPath) bytes() int64 {
-	return 8 * int64(len(f.yt)+len(f.yr)+len(f.yc)+len(f.y2)+len(f.logPi)+len(f.mu))
-}
-
 // tileWork is the workspace of the blocked posterior for up to rows points.
 // Not safe for concurrent use.
 type tileWork struct {
