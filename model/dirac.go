@@ -86,7 +86,7 @@ func (m *Dirac) pack() {
 		m.soa = newSOA2(m.plane.z, m.logPi)
 	case m.d == 2:
 		m.soa = newSOA2(m.y, m.logPi)
-	case m.d >= fullMinDim:
+	case BlockedKernel(m.d, false):
 		m.full = newFullPath(m.y, m.d, m.logPi)
 	}
 }
@@ -163,7 +163,7 @@ func (m *Dirac) Posterior(p *Posterior, x []float64, c Coeffs) {
 		var cov [3]float64
 		logZ, cov = m.soa.kernel(p.W, p.Mean, x[0], x[1], c.Alpha, c.Sigma)
 		trC = p.setCov2(cov)
-		inv, sc := 1/(c.Sigma*c.Sigma), c.Alpha*c.Alpha/(c.Sigma*c.Sigma*c.Sigma*c.Sigma)
+		inv, sc := 1/(c.Sigma*c.Sigma), p.FisherScale()
 		p.fish = [3]float64{inv - sc*cov[0], -sc * cov[1], inv - sc*cov[2]}
 		p.fishVal = true
 	} else {

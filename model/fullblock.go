@@ -13,16 +13,27 @@ package model
 // multiply zeros.
 const blockSparse = 0.25
 
-// useBlock reports whether products with blocks of vectors at p should take
-// the dense products rather than the per-point loop.
-func (f *fullPath) useBlock(p *Posterior) bool {
-	nz := 0
-	for _, w := range p.W {
-		if w != 0 {
-			nz++
+// blocked returns the packed data when products with blocks of vectors at p
+// should take the dense blocked products: data off a known plane, no cached
+// C, and enough points of non-zero weight (counted once per evaluation).
+// Otherwise it returns nil and the products go vector by vector.
+func (p *Posterior) blocked() *fullPath {
+	dm, ok := p.mix.(*Dirac)
+	if !ok || dm.full == nil || p.dense != nil {
+		return nil
+	}
+	if p.nnz < 0 {
+		p.nnz = 0
+		for _, w := range p.W {
+			if w != 0 {
+				p.nnz++
+			}
 		}
 	}
-	return float64(nz) >= blockSparse*float64(f.n)
+	if float64(p.nnz) < blockSparse*float64(dm.full.n) {
+		return nil
+	}
+	return dm.full
 }
 
 // blockMax is the most vectors one blocked product takes; longer blocks go
@@ -42,14 +53,7 @@ func (f *fullPath) blockWork(p *Posterior, k int) *tileWork {
 func (f *fullPath) project(p *Posterior, tw *tileWork, vs []float64, k int) []float64 {
 	d := f.d
 	rows := roundUp(k, gemmMR)
-	clear(tw.xa[:rows*d])
-	for r := 0; r < k; r++ {
-		g, o := r/gemmMR, r%gemmMR
-		blk := tw.xa[g*gemmMR*d : (g+1)*gemmMR*d]
-		for j, v := range vs[r*d : (r+1)*d] {
-			blk[j*gemmMR+o] = v
-		}
-	}
+	tw.pack(vs[:k*d], d, 1, nil)
 	f.product(tw, rows)
 	mt := p.scratch[:d]
 	for j := range mt {

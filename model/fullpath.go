@@ -10,6 +10,11 @@ import (
 // it the scalar kernel is as fast (the register block pads D to 8).
 const fullMinDim = 4
 
+// BlockedKernel reports whether Dirac data in dimension dim take the blocked
+// O(N·D) kernel: data off a known plane from fullMinDim dimensions on (the
+// rule Dirac uses; callers estimating memory use it too).
+func BlockedKernel(dim int, inPlane bool) bool { return !inPlane && dim >= fullMinDim }
+
 // fullKBlock is the number of points per block of the denoiser product: a
 // block of the packed data (fullKBlock × 8) and of the packed weights
 // (fullKBlock × 4 per register block) stay in the L1 cache.
@@ -97,6 +102,25 @@ func (f *fullPath) newTileWork(rows int) *tileWork {
 		top: make([]int, rows), s0: make([]float64, rows), s1: make([]float64, rows)}
 }
 
+// pack writes the len(vs)/d vectors vs (row-major), each coordinate k as
+// scale·(v − shift(k)) (shift nil: scale·v), into tw.xa in register-block rows
+// (group g of gemmMR rows k-major: xa[g·gemmMR·d + k·gemmMR + r mod gemmMR]),
+// padding rows up to the block with zeros.
+func (tw *tileWork) pack(vs []float64, d int, scale float64, shift func(k int) float64) {
+	count := len(vs) / d
+	clear(tw.xa[:roundUp(count, gemmMR)*d])
+	for r := 0; r < count; r++ {
+		g, o := r/gemmMR, r%gemmMR
+		blk := tw.xa[g*gemmMR*d : (g+1)*gemmMR*d]
+		for k, v := range vs[r*d : (r+1)*d] {
+			if shift != nil {
+				v -= shift(k)
+			}
+			blk[k*gemmMR+o] = scale * v
+		}
+	}
+}
+
 // eval computes the unnormalised weights and E·Ỹ of the count = len(xs)/d
 // points xs (row-major) at the coefficients c. Row r's result depends only on
 // xs's row r: the register block pads with zero rows and every sum runs in
@@ -111,15 +135,7 @@ func (f *fullPath) eval(tw *tileWork, xs []float64, c Coeffs) {
 	rows := roundUp(count, gemmMR)
 	s2 := c.Sigma * c.Sigma
 	scale := c.Alpha / s2
-	clear(tw.xa[:rows*d])
-	for r := 0; r < count; r++ {
-		x := xs[r*d : (r+1)*d]
-		g, o := r/gemmMR, r%gemmMR
-		blk := tw.xa[g*gemmMR*d : (g+1)*gemmMR*d]
-		for k, v := range x {
-			blk[k*gemmMR+o] = scale * (v - c.Alpha*f.mu[k])
-		}
-	}
+	tw.pack(xs, d, scale, func(k int) float64 { return c.Alpha * f.mu[k] })
 	f.product(tw, rows)
 	l := tw.l[:rows*np]
 	q := c.Alpha * c.Alpha / (2 * s2)

@@ -54,7 +54,7 @@ func PhiAffine(phi []float64, p *Posterior, a, k float64, col, out []float64) {
 	if len(phi) != d*d || len(col) != d || len(out) != d {
 		panic("model: Φ update length mismatch")
 	}
-	if dm, ok := p.mix.(*Dirac); ok && dm.full != nil && p.dense == nil {
+	if p.blocked() != nil {
 		phiAffineBlock(phi, p, a, k)
 		return
 	}
@@ -70,7 +70,7 @@ func PhiAffine(phi []float64, p *Posterior, a, k float64, col, out []float64) {
 }
 
 // phiAffineBlock is PhiAffine with C applied to all columns of Φ as one
-// block (CovMatVecs: blocked matrix products off a known plane).
+// block (two blocked matrix products, see Posterior.blocked).
 func phiAffineBlock(phi []float64, p *Posterior, a, k float64) {
 	d := p.mix.Dim()
 	if cap(p.blk.phi) < 2*d*d {

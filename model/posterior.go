@@ -47,6 +47,7 @@ type Posterior struct {
 	blk      *blockBuf     // workspace of block products (shared by a Tile's posteriors)
 	fish     [3]float64    // F for D = 2 (f00, f01, f11), valid with fishVal
 	fishVal  bool
+	nnz      int  // weights that are not zero (−1: not counted yet for this evaluation)
 	auxVal   bool // mixture-specific lazily computed part of aux is valid
 }
 
@@ -83,6 +84,7 @@ type blockBuf struct {
 func newPosteriorWith(m Mixture, blk *blockBuf) *Posterior {
 	p := &Posterior{
 		blk:     blk,
+		nnz:     -1,
 		Mean:    make([]float64, m.Dim()),
 		W:       make([]float64, m.Len()),
 		mix:     m,
@@ -198,10 +200,10 @@ func (p *Posterior) CovMatVecs(dst, vs []float64) {
 	if len(vs) != k*d || len(dst) != len(vs) {
 		panic("model: CovMatVecs length mismatch")
 	}
-	if dm, ok := p.mix.(*Dirac); ok && dm.full != nil && p.dense == nil && k > 1 && dm.full.useBlock(p) {
+	if f := p.blocked(); f != nil && k > 1 {
 		for r := 0; r < k; r += blockMax {
 			q := min(blockMax, k-r)
-			dm.full.covMatVecs(p, dst[r*d:(r+q)*d], vs[r*d:(r+q)*d], q)
+			f.covMatVecs(p, dst[r*d:(r+q)*d], vs[r*d:(r+q)*d], q)
 		}
 		return
 	}
@@ -217,10 +219,10 @@ func (p *Posterior) covQuads(out, vs, scratch []float64, a, s float64) {
 	if len(vs) != len(out)*d {
 		panic("model: quadratic forms length mismatch")
 	}
-	if dm, ok := p.mix.(*Dirac); ok && dm.full != nil && p.dense == nil && len(out) > 1 && dm.full.useBlock(p) {
+	if f := p.blocked(); f != nil && len(out) > 1 {
 		for r := 0; r < len(out); r += blockMax {
 			q := min(blockMax, len(out)-r)
-			dm.full.covQuads(p, out[r:r+q], vs[r*d:(r+q)*d])
+			f.covQuads(p, out[r:r+q], vs[r*d:(r+q)*d])
 		}
 		for r := range out {
 			v := vs[r*d : (r+1)*d]
@@ -280,7 +282,7 @@ func checkEval(m Mixture, p *Posterior, x []float64, c Coeffs) {
 	if p.mix != m {
 		panic("model: Posterior workspace belongs to another mixture")
 	}
-	p.denseVal, p.fishVal = false, false
+	p.denseVal, p.fishVal, p.nnz = false, false, -1
 	if len(x) != m.Dim() {
 		panic(fmt.Sprintf("model: point has length %d, mixture dimension is %d", len(x), m.Dim()))
 	}

@@ -73,7 +73,6 @@ func newBatch(sc *scenario) *Batch {
 			}
 		}
 	}
-
 	for i := range bt.rngs {
 		bt.rngs[i] = rand.New(rand.NewPCG(p.Seed, probeStream+uint64(i)))
 	}

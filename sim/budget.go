@@ -114,11 +114,11 @@ func (p *Params) Cost(points int) Cost {
 	b, d, e := int64(p.Particles), int64(p.Dim), int64(len(p.Estimators))
 	n, steps, m := int64(max(points, 1)), int64(p.Steps)+1, int64(p.Probes)
 	w := int64(runtime.GOMAXPROCS(0))
-	// Off their plane (D ≥ 4) points take the blocked kernel: three more
-	// copies of the data and, per worker, a tile of 16 posteriors with 16
-	// rows of logits plus two posteriors with their own 4-row workspace
-	// (about 60 floats per point; see model.NewTile).
-	full := p.Dim >= 4 && p.AmbientNoise > 0
+	// Off their plane points take the blocked kernel: three more copies of
+	// the data and, per worker, a tile of 16 posteriors with 16 rows of
+	// logits plus two posteriors with their own 4-row workspace (about 60
+	// floats per point; see model.NewTile).
+	full := model.BlockedKernel(p.Dim, p.AmbientNoise == 0)
 	data := (2*n*d + 4*n) * f // the points, their embedded copy, the 2-D arrays
 	if full {
 		data = 5 * n * (d + 8) * f
