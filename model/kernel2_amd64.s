@@ -74,6 +74,33 @@ DATA expc<>+544(SB)/8, $0xFFF0000000000000
 DATA expc<>+552(SB)/8, $6755399441055744.0   // 1.5·2⁵²: rounds to an integer in the low bits
 GLOBL expc<>(SB), RODATA|NOPTR, $560
 
+// EXP256 sets Y7 = exp(Y5) for Y5 ≥ −700 (clamped by the caller) with Y2 =
+// log₂e and Y3, Y4 = ln 2 (high and low parts): k = round(x/ln 2), r = x − k·ln 2,
+// the degree-13 Taylor polynomial by Horner's rule, times 2^k. Clobbers Y5, Y6, Y8.
+#define EXP256 \
+	VMULPD Y2, Y5, Y6; \
+	VROUNDPD $0, Y6, Y6; \
+	VFNMADD231PD Y6, Y3, Y5; \
+	VFNMADD231PD Y6, Y4, Y5; \
+	VMOVUPD expc<>+128(SB), Y7; \
+	VFMADD213PD expc<>+160(SB), Y5, Y7; \
+	VFMADD213PD expc<>+192(SB), Y5, Y7; \
+	VFMADD213PD expc<>+224(SB), Y5, Y7; \
+	VFMADD213PD expc<>+256(SB), Y5, Y7; \
+	VFMADD213PD expc<>+288(SB), Y5, Y7; \
+	VFMADD213PD expc<>+320(SB), Y5, Y7; \
+	VFMADD213PD expc<>+352(SB), Y5, Y7; \
+	VFMADD213PD expc<>+384(SB), Y5, Y7; \
+	VFMADD213PD expc<>+416(SB), Y5, Y7; \
+	VFMADD213PD expc<>+448(SB), Y5, Y7; \
+	VFMADD213PD expc<>+480(SB), Y5, Y7; \
+	VFMADD213PD expc<>+512(SB), Y5, Y7; \
+	VFMADD213PD expc<>+512(SB), Y5, Y7; \
+	VCVTPD2DQY Y6, X8; \
+	VPMOVSXDQ X8, Y8; \
+	VPSLLQ $52, Y8, Y8; \
+	VPADDQ Y8, Y7, Y7
+
 // func distMax2AVX2(l, y0, y1 *float64, n int, x0, x1, alpha, negInv float64) float64
 // l[i] = negInv·((x0 − α y0[i])² + (x1 − α y1[i])²); returns max l. n is a multiple of 4, > 0.
 TEXT ·distMax2AVX2(SB), NOSPLIT, $0-72
@@ -130,28 +157,7 @@ eloop:
 	VMOVUPD (DI)(AX*8), Y5
 	VSUBPD Y0, Y5, Y5          // x = l − m
 	VMAXPD Y1, Y5, Y5          // x ≥ −700
-	VMULPD Y2, Y5, Y6
-	VROUNDPD $0, Y6, Y6        // k = round(x / ln2)
-	VFNMADD231PD Y6, Y3, Y5    // r = x − k ln2hi
-	VFNMADD231PD Y6, Y4, Y5    // r −= k ln2lo
-	VMOVUPD expc<>+128(SB), Y7
-	VFMADD213PD expc<>+160(SB), Y5, Y7
-	VFMADD213PD expc<>+192(SB), Y5, Y7
-	VFMADD213PD expc<>+224(SB), Y5, Y7
-	VFMADD213PD expc<>+256(SB), Y5, Y7
-	VFMADD213PD expc<>+288(SB), Y5, Y7
-	VFMADD213PD expc<>+320(SB), Y5, Y7
-	VFMADD213PD expc<>+352(SB), Y5, Y7
-	VFMADD213PD expc<>+384(SB), Y5, Y7
-	VFMADD213PD expc<>+416(SB), Y5, Y7
-	VFMADD213PD expc<>+448(SB), Y5, Y7
-	VFMADD213PD expc<>+480(SB), Y5, Y7
-	VFMADD213PD expc<>+512(SB), Y5, Y7
-	VFMADD213PD expc<>+512(SB), Y5, Y7   // p = Σ r^k/k!, k = 0 … 13
-	VCVTPD2DQY Y6, X8
-	VPMOVSXDQ X8, Y8
-	VPSLLQ $52, Y8, Y8
-	VPADDQ Y8, Y7, Y7          // p · 2^k
+	EXP256
 	VMOVUPD Y7, (DI)(AX*8)
 	VADDPD Y7, Y13, Y13
 	VMOVUPD (SI)(AX*8), Y9
@@ -242,28 +248,7 @@ rloop:
 	VSUBPD Y0, Y5, Y5          // x = l − m
 	VCMPPD $13, Y1, Y5, Y12    // keep = x ≥ −700
 	VMAXPD Y1, Y5, Y5
-	VMULPD Y2, Y5, Y6
-	VROUNDPD $0, Y6, Y6        // k = round(x / ln2)
-	VFNMADD231PD Y6, Y3, Y5    // r = x − k ln2hi
-	VFNMADD231PD Y6, Y4, Y5    // r −= k ln2lo
-	VMOVUPD expc<>+128(SB), Y7
-	VFMADD213PD expc<>+160(SB), Y5, Y7
-	VFMADD213PD expc<>+192(SB), Y5, Y7
-	VFMADD213PD expc<>+224(SB), Y5, Y7
-	VFMADD213PD expc<>+256(SB), Y5, Y7
-	VFMADD213PD expc<>+288(SB), Y5, Y7
-	VFMADD213PD expc<>+320(SB), Y5, Y7
-	VFMADD213PD expc<>+352(SB), Y5, Y7
-	VFMADD213PD expc<>+384(SB), Y5, Y7
-	VFMADD213PD expc<>+416(SB), Y5, Y7
-	VFMADD213PD expc<>+448(SB), Y5, Y7
-	VFMADD213PD expc<>+480(SB), Y5, Y7
-	VFMADD213PD expc<>+512(SB), Y5, Y7
-	VFMADD213PD expc<>+512(SB), Y5, Y7   // p = Σ r^k/k!, k = 0 … 13
-	VCVTPD2DQY Y6, X8
-	VPMOVSXDQ X8, Y8
-	VPSLLQ $52, Y8, Y8
-	VPADDQ Y8, Y7, Y7          // p · 2^k
+	EXP256
 	VANDPD Y12, Y7, Y7         // 0 below −700
 	VMOVUPD Y7, (DI)(AX*8)
 	VADDPD Y7, Y13, Y13
